@@ -1,0 +1,35 @@
+# Two entry points for a fresh machine with only Python 3.11+: `make run` and `make test`.
+# Each builds its own virtual environment in .venv (re-installed when pyproject.toml changes).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOOK_PLUGINS := $(wildcard hooks/*/pyproject.toml)
+
+.PHONY: run test lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The core install: what the console sample bot needs, nothing else.
+$(VENV)/.core: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# Everything the tests touch: all extras, dev tools and the example plugins in hooks/.
+$(VENV)/.dev: pyproject.toml $(HOOK_PLUGINS) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]" $(foreach p,$(dir $(HOOK_PLUGINS)),-e ./$(p))
+	touch $@ $(VENV)/.core
+
+run: $(VENV)/.core
+	$(BIN)/spasibo detect "Спасибо большое!" "спасибо за испорченный вечер" "спс, а можно на 15:00?" "🙏" "Я на Спасской улице"
+
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,47 @@
+"""spasibo: answer customer gratitude in chatbots the way a person would.
+
+    >>> from spasibo import detect
+    >>> detect("Спасибо большое!").gratitude
+    True
+
+Names are imported lazily so that ``import spasibo`` stays fast; nothing is loaded or registered at import time.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    "IncomingMessage": "spasibo.models",
+    "Verdict": "spasibo.models",
+    "ReactionRequest": "spasibo.models",
+    "ReactionResult": "spasibo.models",
+    "Platform": "spasibo.models",
+    "SpasiboError": "spasibo.errors",
+    "ConfigError": "spasibo.errors",
+    "ReactionError": "spasibo.errors",
+    "Transport": "spasibo.transport",
+    "GratitudeDetector": "spasibo.detect",
+    "detect": "spasibo.detect",
+}
+
+__all__ = [*_EXPORTS, "__version__"]
+
+if TYPE_CHECKING:
+    from spasibo.detect import GratitudeDetector, detect
+    from spasibo.errors import ConfigError, ReactionError, SpasiboError
+    from spasibo.models import IncomingMessage, Platform, ReactionRequest, ReactionResult, Verdict
+    from spasibo.transport import Transport
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'spasibo' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value

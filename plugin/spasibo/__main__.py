@@ -1,0 +1,5 @@
+import sys
+
+from spasibo.cli import main
+
+sys.exit(main())

@@ -1,0 +1,94 @@
+"""The nouns every part of spasibo shares: a message in, a verdict on it, a reaction out, an outcome back.
+
+These models are the contract between the detector, the plugin pipeline and the transports (console,
+WhatsApp, HTTP proxy, Telegram). They are frozen pydantic models so a plugin cannot change a message
+under another plugin's feet.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class Platform(StrEnum):
+    """Where a message came from and, by default, where its reaction goes."""
+
+    CONSOLE = "console"
+    WHATSAPP = "whatsapp"
+    TELEGRAM = "telegram"
+    HTTP = "http"
+
+
+class IncomingMessage(BaseModel):
+    """One customer message as the chat platform delivered it.
+
+    ``chat`` and ``sender`` are kept exactly as they arrived (a WhatsApp JID such as ``79001234567@s.whatsapp.net``,
+    ``120363...@g.us`` or ``1234567890@lid``; a Telegram chat id as a string): a reaction must be addressed with
+    the same key, never one rebuilt from a phone number.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    platform: str = Platform.CONSOLE.value
+    company_id: str = "default"
+    chat: str
+    sender: str | None = None
+    message_id: str
+    text: str = ""
+    sent_at: datetime = Field(default_factory=utc_now)
+    from_me: bool = False
+    is_group: bool = False
+
+
+class Verdict(BaseModel):
+    """What the detector concluded about one text.
+
+    ``gratitude`` says whether to treat the text as thanks; ``closing`` whether it is *only* thanks plus
+    pleasantries, so the host need not answer it. ``score`` is 0–100. ``match`` and ``span`` point at the phrase
+    that decided it (``span`` is a ``[start, end)`` slice of the original text). ``reason`` says why a
+    thanks-like text was rejected (a veto such as sarcasm or negation) or what else is notable (``truncated``).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    intent: str | None = None
+    gratitude: bool = False
+    closing: bool = False
+    score: float = Field(default=0.0, ge=0.0, le=100.0)
+    match: str | None = None
+    span: tuple[int, int] | None = None
+    language: str | None = None
+    reason: str | None = None
+    truncated: bool = False
+
+
+class ReactionRequest(BaseModel):
+    """A reaction a rule decided to send: which emoji on which message, through which transport."""
+
+    model_config = ConfigDict(frozen=True)
+
+    message: IncomingMessage
+    emoji: str
+    transport: str
+    rule: str | None = None
+
+
+class ReactionResult(BaseModel):
+    """What a transport reports after sending a reaction."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ok: bool
+    transport: str
+    emoji: str
+    message_id: str
+    detail: str | None = None
+    sent_at: datetime = Field(default_factory=utc_now)
