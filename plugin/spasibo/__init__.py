@@ -21,6 +21,8 @@ _EXPORTS: dict[str, str] = {
     "ReactionRequest": "spasibo.models",
     "ReactionResult": "spasibo.models",
     "Platform": "spasibo.models",
+    "Outcome": "spasibo.models",
+    "SkipReason": "spasibo.models",
     "SpasiboError": "spasibo.errors",
     "ConfigError": "spasibo.errors",
     "ReactionError": "spasibo.errors",
@@ -34,7 +36,15 @@ __all__ = [*_EXPORTS, "__version__"]
 if TYPE_CHECKING:
     from spasibo.detect import GratitudeDetector, detect
     from spasibo.errors import ConfigError, ReactionError, SpasiboError
-    from spasibo.models import IncomingMessage, Platform, ReactionRequest, ReactionResult, Verdict
+    from spasibo.models import (
+        IncomingMessage,
+        Outcome,
+        Platform,
+        ReactionRequest,
+        ReactionResult,
+        SkipReason,
+        Verdict,
+    )
     from spasibo.transport import Transport
 
 

@@ -92,3 +92,41 @@ class ReactionResult(BaseModel):
     message_id: str
     detail: str | None = None
     sent_at: datetime = Field(default_factory=utc_now)
+
+
+class SkipReason(StrEnum):
+    """Why ``feed()`` sent no reaction for a message."""
+
+    NOT_DETECTED = "not_detected"  # the detector found no intent a rule could use
+    NO_RULE = "no_rule"  # an intent was found but no rule matched it (or its conditions)
+    OWN_MESSAGE = "own_message"  # the bot's own message (skip_own_messages)
+    GROUP = "group"  # a group chat and the rule says skip_groups
+    LOW_SCORE = "low_score"  # below the rule's min_score
+    TOO_OLD = "too_old"  # older than the rule's max_age (a backlog after a reconnect)
+    DUPLICATE = "duplicate"  # this message id was already handled
+    COOLDOWN = "cooldown"  # this chat got a reaction less than the rule's cooldown ago
+    RATE_LIMITED = "rate_limited"  # the transport or service refused for rate
+    TRANSPORT_ERROR = "transport_error"  # the transport raised; see Outcome.error
+
+
+class Outcome(BaseModel):
+    """What ``feed()`` did with one message, for the host bot to act on.
+
+    ``reply_needed`` is False when the message was only thanks (a closing) and the matching rule says
+    ``reply = false``: the host can skip its text answer.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    message: IncomingMessage
+    verdict: Verdict
+    reaction: ReactionRequest | None = None
+    result: ReactionResult | None = None
+    skipped: SkipReason | None = None
+    error: str | None = None
+    reply_needed: bool = True
+
+    @property
+    def reacted(self) -> bool:
+        """True when a reaction went out."""
+        return self.result is not None and self.result.ok
