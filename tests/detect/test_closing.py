@@ -56,3 +56,8 @@ def test_praying_hands_with_a_request_mean_please():
 @pytest.mark.parametrize("text", ["❤️", "👍", "ок"])
 def test_a_bare_heart_like_or_ok_is_not_thanks(text):
     assert not detect(text).gratitude
+
+
+def test_a_request_before_thanks_in_advance_needs_a_reply():
+    verdict = detect("Подскажите адрес, заранее спасибо")
+    assert (verdict.gratitude, verdict.closing) == (True, False)

@@ -44,10 +44,7 @@ class ClosingJudge:
             if start > 0 and words[start - 1] == _NEGATION:
                 continue
             cue_end = positions[end - 1]
-            if any(
-                first - cue_end > 0 and _words_between(context, cue_end, first) < _LEAD_IN_WORDS
-                for first in match_starts
-            ):
+            if any(_leads_into(context, cue_end, first) for first in match_starts):
                 continue
             return True
         return self._continues_after_breaker(context, matches)
@@ -95,8 +92,13 @@ def _sentence_has(tokens: Sequence[Token], index: int, inside: set[int]) -> bool
     return False
 
 
-def _words_between(context: MessageContext, left: int, right: int) -> int:
-    return sum(1 for token in context.tokens[left + 1 : right] if token.kind in WORD_KINDS)
+def _leads_into(context: MessageContext, cue_end: int, first: int) -> bool:
+    """True when the cue opens the thanks itself ("хочу сказать спасибо"): a few words before it, no mark
+    in between (a comma makes "подскажите адрес, заранее спасибо" a request followed by thanks)."""
+    between = context.tokens[cue_end + 1 : first]
+    if cue_end >= first or any(token.kind in (Kind.PUNCT, Kind.END) for token in between):
+        return False
+    return sum(1 for token in between if token.kind in WORD_KINDS) < _LEAD_IN_WORDS
 
 
 def _rest_of_sentence(context: MessageContext, start: int) -> list[str]:
