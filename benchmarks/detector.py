@@ -47,7 +47,7 @@ def per_message_us(judge: Callable[[str], object], texts: list[str], passes: int
 
 
 def long_message(texts: list[str]) -> str:
-    """A 4 KB message: corpus lines glued together (dozens of thanks, sarcasm and requests), thanks at the end.
+    """A 4 KB message: corpus lines glued together (dozens of thanks, sarcasm, requests), thanks at the end.
 
     Harder than a real long message, which holds one or two thanks: every phrase found is checked for vetoes.
     """
@@ -69,7 +69,9 @@ def main() -> None:
     print(f"ratio                  {ours / baseline:8.1f} × baseline (target ≤ 3)")
     print(f"4 KB message           {long_us:8.1f} µs ({len(long_text)} chars; target ≤ 1000)")
     settings = detector.settings
-    print(f"  (texts over {settings.max_text_chars} chars are read as two {settings.window_chars}-char windows)")
+    print(
+        f"  (texts over {settings.max_text_chars} chars are read as two {settings.window_chars}-char windows)"
+    )
 
 
 if __name__ == "__main__":
