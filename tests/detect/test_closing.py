@@ -61,3 +61,7 @@ def test_a_bare_heart_like_or_ok_is_not_thanks(text):
 def test_a_request_before_thanks_in_advance_needs_a_reply():
     verdict = detect("Подскажите адрес, заранее спасибо")
     assert (verdict.gratitude, verdict.closing) == (True, False)
+
+
+def test_praying_hands_with_a_request_say_why_they_are_not_thanks():
+    assert detect("🙏 подскажите адрес").reason == "weak"
