@@ -11,65 +11,59 @@ from spasibo.phrases.pack import VetoScope
 
 _OPENING = {"«": "»", "“": "”", "„": "“", '"': '"', "‘": "’", "‚": "‘"}
 WORD_KINDS = (Kind.WORD, Kind.EMOJI, Kind.NUMBER, Kind.CODE)
+_MAX_WINDOW_WORDS = 50  # the largest veto window a phrase file may ask for (VetoRule.window)
 
 
 @dataclass
 class MessageContext:
-    """One message's tokens plus what every check asks of them, computed once.
-
-    Words (words, emoji, numbers, codes) are numbered; for each scope every word knows where its segment
-    (phrase, clause or sentence) starts and ends, so a veto window is a slice, not a walk.
-    """
+    """One message's tokens plus what every check asks of them, computed once."""
 
     text: str
     tokens: Sequence[Token]
     breakers: frozenset[str]
     quotes: list[tuple[int, int]] = field(init=False)
-    words: list[str] = field(init=False)
-    _words_before_token: list[int] = field(init=False)
-    _segment_start: dict[VetoScope, list[int]] = field(init=False)
-    _segment_end: dict[VetoScope, list[int]] = field(init=False)
+    # (token, scope, direction) -> the words up to the scope's boundary, for every rule to slice
+    _windows: dict[tuple[int, VetoScope, int], list[str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.quotes = _quoted_ranges(self.tokens)
-        self.words = []
-        self._words_before_token = []
-        segment_ids: dict[VetoScope, list[int]] = {scope: [] for scope in VetoScope}
-        phrase = clause = sentence = 0
-        for token in self.tokens:
-            self._words_before_token.append(len(self.words))
-            kind = token.kind
-            if kind is Kind.END:
-                phrase, clause, sentence = phrase + 1, clause + 1, sentence + 1
-            elif kind is Kind.PUNCT:
-                phrase += 1
-            elif kind in WORD_KINDS:
-                breaker = token.text in self.breakers
-                clause += breaker  # a breaker ("но") is a segment of its own: no window reaches past it
-                self.words.append(token.text)
-                segment_ids[VetoScope.PHRASE].append(phrase)
-                segment_ids[VetoScope.CLAUSE].append(clause)
-                segment_ids[VetoScope.SENTENCE].append(sentence)
-                clause += breaker
-        self._words_before_token.append(len(self.words))
-        self._segment_start = {scope: _starts(ids) for scope, ids in segment_ids.items()}
-        self._segment_end = {scope: _ends(ids) for scope, ids in segment_ids.items()}
+        self.quotes = _quoted_ranges(self.tokens) if any(t.kind is Kind.PUNCT for t in self.tokens) else []
+
+    def _stops(self, token: Token, scope: VetoScope) -> bool:
+        if token.kind is Kind.END:
+            return True
+        if token.kind is Kind.PUNCT:
+            return scope is VetoScope.PHRASE
+        return scope is VetoScope.CLAUSE and token.text in self.breakers
 
     def words_before(self, first: int, window: int, scope: VetoScope) -> list[str]:
-        """Up to ``window`` words right before token ``first``, in order, within the scope's segment."""
-        position = self._words_before_token[first]
-        if position == 0 or position >= len(self.words):
-            return []
-        start = max(self._segment_start[scope][position], position - window)
-        return self.words[start:position]
+        """Up to ``window`` words right before token ``first``, in order, stopping at the scope's boundary."""
+        words = self._walk(first - 1, -1, scope)
+        return words[-window:] if window else []
 
     def words_after(self, last: int, window: int, scope: VetoScope) -> list[str]:
-        """Up to ``window`` words from token ``last`` on, within the segment of the word before ``last``."""
-        position = self._words_before_token[last]
-        if position == 0:
-            return []
-        end = min(self._segment_end[scope][position - 1], position + window)
-        return self.words[position:end]
+        """Up to ``window`` words from token ``last`` on, stopping at the scope's boundary."""
+        return self._walk(last, 1, scope)[:window]
+
+    def _walk(self, start: int, step: int, scope: VetoScope) -> list[str]:
+        """The words from token ``start`` in direction ``step`` up to the boundary (at most a sentence)."""
+        key = (start, scope, step)
+        words = self._windows.get(key)
+        if words is not None:
+            return words
+        words = []
+        index = start
+        tokens = self.tokens
+        while 0 <= index < len(tokens) and len(words) < _MAX_WINDOW_WORDS:
+            token = tokens[index]
+            if self._stops(token, scope):
+                break
+            if token.kind in WORD_KINDS:
+                words.append(token.text)
+            index += step
+        if step < 0:
+            words.reverse()
+        self._windows[key] = words
+        return words
 
     def ends_with_question(self, last: int) -> bool:
         """True when the sentence containing token ``last - 1`` ends with a question mark."""
@@ -122,19 +116,3 @@ def _quoted_ranges(tokens: Sequence[Token]) -> list[tuple[int, int]]:
             ranges.append((opened[1], token.start))
             opened = None
     return ranges
-
-
-def _starts(ids: list[int]) -> list[int]:
-    """For each word, the index of the first word with the same segment id."""
-    starts: list[int] = []
-    for index, segment in enumerate(ids):
-        starts.append(starts[-1] if index and ids[index - 1] == segment else index)
-    return starts
-
-
-def _ends(ids: list[int]) -> list[int]:
-    """For each word, one past the index of the last word with the same segment id."""
-    ends = [0] * len(ids)
-    for index in range(len(ids) - 1, -1, -1):
-        ends[index] = ends[index + 1] if index + 1 < len(ids) and ids[index + 1] == ids[index] else index + 1
-    return ends

@@ -8,8 +8,7 @@ as one edit. Words a pack lists as lookalikes ("благодаря") are never m
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -64,11 +63,11 @@ class PhraseMatch:
     span: tuple[int, int]
     edits: int
     reading: str
+    score: float = field(init=False)  # confidence 0–100 that the phrase is really there
 
-    @cached_property
-    def score(self) -> float:
-        """Confidence 0–100 that the phrase is really there, from edits and the kind of reading."""
-        return max(0.0, 100.0 - READING_PENALTY[self.reading] - _FUZZY_PENALTY_PER_EDIT * self.edits)
+    def __post_init__(self) -> None:
+        penalty = READING_PENALTY[self.reading] + _FUZZY_PENALTY_PER_EDIT * self.edits
+        object.__setattr__(self, "score", max(0.0, 100.0 - penalty))
 
 
 class PhraseMatcher:
