@@ -33,3 +33,9 @@ def test_cover_accepts_words_made_of_cues_only():
 def test_an_empty_cue_set_finds_nothing():
     assert CueSet([]).find(["что", "угодно"]) is None
     assert not CueSet([]).covers(["слово"])
+
+
+def test_a_suffix_word_matches_any_beginning():
+    cues = CueSet(["*ите"])
+    assert cues.find(["откройте", "пришлите"]) == (1, 2)
+    assert cues.find(["ите"]) is None

@@ -1,8 +1,9 @@
 """Cue lists compiled for fast lookup: does one of these word sequences occur in a run of words?
 
 A cue is a few words; a word ending in ``*`` matches any word starting with it ("испорч*" matches
-"испорченный"). All cues of a set become one regular expression over the words joined by spaces, so a
-window is searched in a single pass (words never contain spaces).
+"испорченный"), one starting with ``*`` any word ending so ("*ите" matches "пришлите"). All cues of a set
+become one regular expression over the words joined by spaces, so a window is searched in a single pass
+(words never contain spaces).
 """
 
 from __future__ import annotations
@@ -12,12 +13,16 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from spasibo.detect.normalize import normalize_word
 
+_MIN_STEM_CHARS = 2  # "*ите" matches "пришлите", not "ите" alone
+
 
 def _cue_pattern(cue: str) -> tuple[int, str] | None:
     parts = []
     for word in cue.split():
         if word.endswith("*") and len(word) > 1:
             parts.append(re.escape(normalize_word(word[:-1])) + "[^ ]*")
+        elif word.startswith("*") and len(word) > 1:
+            parts.append(f"[^ ]{{{_MIN_STEM_CHARS},}}" + re.escape(normalize_word(word[1:])))
         else:
             parts.append(re.escape(normalize_word(word)))
     return (len(parts), " ".join(parts)) if parts else None
