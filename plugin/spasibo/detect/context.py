@@ -11,7 +11,6 @@ from spasibo.phrases.pack import VetoScope
 
 _OPENING = {"«": "»", "“": "”", "„": "“", '"': '"', "‘": "’", "‚": "‘"}
 WORD_KINDS = (Kind.WORD, Kind.EMOJI, Kind.NUMBER, Kind.CODE)
-_MAX_WINDOW_WORDS = 50  # the largest veto window a phrase file may ask for (VetoRule.window)
 
 
 @dataclass
@@ -21,6 +20,7 @@ class MessageContext:
     text: str
     tokens: Sequence[Token]
     breakers: frozenset[str]
+    reach_words: int = 50  # the widest window any check asks for; walks stop there
     quotes: list[tuple[int, int]] = field(init=False)
     # (token, scope, direction) -> the words up to the scope's boundary, for every rule to slice
     _windows: dict[tuple[int, VetoScope, int], list[str]] = field(init=False, default_factory=dict)
@@ -53,7 +53,7 @@ class MessageContext:
         words = []
         index = start
         tokens = self.tokens
-        while 0 <= index < len(tokens) and len(words) < _MAX_WINDOW_WORDS:
+        while 0 <= index < len(tokens) and len(words) < self.reach_words:
             token = tokens[index]
             if self._stops(token, scope):
                 break

@@ -73,7 +73,7 @@ class GratitudeDetector:
         matches = [m for m in self._matcher.find(tokens, text) if m.score >= self.settings.min_score]
         if not matches:
             return _TRUNCATED_NOTHING if truncated else _NOTHING
-        context = MessageContext(text, tokens, self._closing.breakers)
+        context = MessageContext(text, tokens, self._closing.breakers, self._vetoes.reach_words)
         vetoed: dict[int, VetoHit] = {}
         for index, match in enumerate(matches):
             hit = self._vetoes.check(match, context)

@@ -17,7 +17,7 @@ class DetectorSettings(BaseModel):
 
     # chat messages are rarely longer; a longer one is a story whose thanks sits at its start or end
     max_text_chars: int = Field(default=2048, ge=16)
-    window_chars: int = Field(default=1024, ge=8)
+    window_chars: int = Field(default=512, ge=8)
     min_score: float = Field(default=70.0, ge=0.0, le=100.0)
     scare_quotes_are_sarcasm: bool = True  # «вежливого» in lower case right after thanks mocks it
     latin_brand_names: bool = True  # "конфет Merci": a capitalised Latin word after a Russian word is a name

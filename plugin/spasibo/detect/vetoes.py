@@ -50,6 +50,8 @@ class Vetoes:
         for pack in packs:
             compiled = [CompiledVeto(rule, CueSet(rule.cues)) for rule in pack.vetoes]
             self._by_intent.setdefault(pack.intent, []).extend(compiled)
+        windows = [veto.rule.window for vetoes in self._by_intent.values() for veto in vetoes]
+        self.reach_words = max([_SCARE_QUOTE_WINDOW_WORDS, *windows])  # how far a context walk must see
 
     def check(self, match: PhraseMatch, context: MessageContext) -> VetoHit | None:
         """The first veto that rejects ``match`` in this message, or None when the phrase stands."""
