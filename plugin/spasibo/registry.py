@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from spasibo.errors import ConfigError, SpasiboError
+from spasibo.errors import ConfigError, ReactionError
 from spasibo.transport import Transport
 
 if TYPE_CHECKING:
@@ -45,8 +45,14 @@ class PluginError(ConfigError):
     """A plugin added something invalid or failed while registering; the message names the plugin."""
 
 
-class UnknownTransportError(SpasiboError):
-    """A rule named a transport nobody registered; the message lists the registered ones."""
+class UnknownTransportError(ReactionError, KeyError):
+    """A rule named a transport nobody registered; the message lists the registered ones.
+
+    A ``KeyError`` too, so the transport table behaves as a ``Mapping`` (``in``, ``get``).
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 def _check_transport(plugin: str, transport: object, name: str | None = None) -> Transport:
