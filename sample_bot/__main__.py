@@ -18,8 +18,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m sample_bot", description="A host bot that reacts ❤️ to customer gratitude."
     )
-    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH, help="the TOML file (default: %(default)s)")
-    parser.add_argument("--platform", choices=sorted(PLATFORMS), help="overrides [bot] platform of the config")
+    parser.add_argument(
+        "--config", type=Path, default=DEFAULT_CONFIG_PATH, help="the TOML file (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--platform", choices=sorted(PLATFORMS), help="overrides [bot] platform of the config"
+    )
     return parser
 
 

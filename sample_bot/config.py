@@ -27,7 +27,7 @@ class BotSettings(BaseModel):
 
 
 def load_config(path: Path) -> tuple[BotSettings, SpasiboSettings]:
-    """Read ``path``: the ``[bot]`` table for the bot, everything else for spasibo. Errors are ``ConfigError``."""
+    """Read ``path``: the ``[bot]`` table for the bot, the rest for spasibo; errors are ``ConfigError``."""
     data = read_toml(path)
     bot_table = data.pop("bot", {})
     try:

@@ -6,7 +6,7 @@ from spasibo.models import Outcome
 
 
 def describe(outcome: Outcome, answer: str) -> list[str]:
-    """Two lines for a person watching the bot: what spasibo did, and the bot's text answer if one is needed."""
+    """Two lines for a person watching the bot: what spasibo did, and the bot's text answer if needed."""
     verdict = outcome.verdict
     if outcome.reacted and outcome.reaction is not None:
         status = f"reacted {outcome.reaction.emoji} ({verdict.intent}, score {verdict.score:.0f})"

@@ -26,7 +26,7 @@ class PlatformUnavailable(Exception):
 
 
 def load_platform(name: str) -> PlatformRunner:
-    """The ``run`` function of ``sample_bot/platforms/<name>.py``, or ``PlatformUnavailable`` saying why not."""
+    """The ``run`` function of ``sample_bot/platforms/<name>.py``; ``PlatformUnavailable`` says why not."""
     if name not in PLATFORMS:
         raise PlatformUnavailable(f"unknown platform {name!r}; choose one of: {', '.join(PLATFORMS)}")
     try:

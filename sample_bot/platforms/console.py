@@ -37,7 +37,9 @@ async def _piped_lines(stdin: TextIO, stdout: TextIO) -> AsyncIterator[str]:
         yield text
 
 
-async def run(app: Spasibo, bot: BotSettings, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+async def run(
+    app: Spasibo, bot: BotSettings, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
     """Feed every stdin line to ``app`` as a customer message and print what happened."""
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
     lines = _typed_lines(stdin) if stdin.isatty() else _piped_lines(stdin, stdout)
@@ -46,7 +48,9 @@ async def run(app: Spasibo, bot: BotSettings, stdin: TextIO | None = None, stdou
         if not text.strip() or text.startswith("#"):
             continue
         number += 1
-        message = IncomingMessage(platform=Platform.CONSOLE.value, chat=CHAT, message_id=str(number), text=text)
+        message = IncomingMessage(
+            platform=Platform.CONSOLE.value, chat=CHAT, message_id=str(number), text=text
+        )
         outcome = await app.feed(message)
         print("\n".join(describe(outcome, bot.answer)), file=stdout, flush=True)
     return 0
