@@ -1,4 +1,4 @@
-"""The sample bot's configuration: its own ``[bot]`` table, and spasibo's settings from the same file."""
+"""The sample bot's configuration: spasibo's settings, and the bot's own ``[bot]`` table in the same file."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from spasibo.settings import SpasiboSettings, config_error, read_toml, settings_from_mapping
+from spasibo.settings import SpasiboSettings, config_error, load_settings
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("spasibo.toml")
 DEFAULT_ANSWER = "Спасибо за сообщение! Менеджер ответит вам в течение часа."
@@ -27,11 +27,10 @@ class BotSettings(BaseModel):
 
 
 def load_config(path: Path) -> tuple[BotSettings, SpasiboSettings]:
-    """Read ``path``: the ``[bot]`` table for the bot, the rest for spasibo; errors are ``ConfigError``."""
-    data = read_toml(path)
-    bot_table = data.pop("bot", {})
+    """Read ``path``: spasibo's settings, and the ``[bot]`` table in them for the bot; errors are ConfigError."""
+    settings = load_settings(path)
     try:
-        bot = BotSettings.model_validate(bot_table)
+        bot = BotSettings.model_validate(settings.bot)
     except ValidationError as error:
-        raise config_error(error, f"{path} [bot]") from None
-    return bot, settings_from_mapping(data, source=str(path))
+        raise config_error(error, str(path), under=("bot",)) from None
+    return bot, settings

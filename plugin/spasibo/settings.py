@@ -80,6 +80,8 @@ class SpasiboSettings(BaseModel):
     transports: dict[Name, dict[str, Any]] = Field(default_factory=dict)
     reaction_timeout_s: float = Field(default=DEFAULT_REACTION_TIMEOUT_S, gt=0.0)
     dedupe: DedupeSettings = Field(default_factory=DedupeSettings)
+    # The host bot's own table, so one file can wire both; spasibo keeps it untouched for the host to validate.
+    bot: dict[str, Any] = Field(default_factory=dict)
 
 
 def dotted_key(location: tuple[int | str, ...]) -> str:
@@ -96,9 +98,9 @@ def _describe(error: Mapping[str, Any]) -> str:
     return f"{error['msg']}, got {error['input']!r}"
 
 
-def config_error(error: ValidationError, source: str) -> ConfigError:
+def config_error(error: ValidationError, source: str, *, under: tuple[str, ...] = ()) -> ConfigError:
     """One ``ConfigError`` listing each invalid key of ``error`` and its expected form, after ``source``."""
-    lines = [f"{source}: {dotted_key(tuple(item['loc']))}: {_describe(item)}" for item in error.errors()]
+    lines = [f"{source}: {dotted_key((*under, *item['loc']))}: {_describe(item)}" for item in error.errors()]
     return ConfigError("\n".join(lines))
 
 

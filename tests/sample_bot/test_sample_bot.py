@@ -101,6 +101,14 @@ def test_missing_platform_is_explained_in_one_line() -> None:
     assert "Traceback" not in finished.stderr
 
 
+def test_bad_bot_table_names_the_key(tmp_path: Path) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text('[bot]\nplatfrom = "console"\n', encoding="utf-8")
+    finished = run_bot("--config", str(config))
+    assert finished.returncode == 2
+    assert "bot.platfrom: unknown key" in finished.stderr
+
+
 def test_bad_config_names_the_key(tmp_path: Path) -> None:
     config = tmp_path / "bot.toml"
     config.write_text('[[rules]]\nreact = "love"\n', encoding="utf-8")
