@@ -118,24 +118,25 @@ class Spasibo:
         decision = self.hooks.choose_reaction(
             message, verdict, self.settings.rules, now, tuple(self.transports)
         )
-        base = {"message": message, "verdict": verdict, "reply_needed": decision.reply_needed}
+        judged = Outcome(message=message, verdict=verdict, reply_needed=decision.reply_needed)
         message_key = (message.company_id, message.platform, message.chat, message.message_id)
         if not self._seen.claim(message_key, now.timestamp()):
-            return Outcome(**base, skipped=SkipReason.DUPLICATE)
-        outcome = await self._react(decision, base, message_key, now)
+            return judged.model_copy(update={"skipped": SkipReason.DUPLICATE})
+        outcome = await self._react(decision, judged, message_key, now)
         await self.hooks.message_handled(outcome)
         return outcome
 
     async def _react(
-        self, decision: ReactionDecision, base: dict[str, Any], message_key: tuple[str, ...], now: datetime
+        self, decision: ReactionDecision, judged: Outcome, message_key: tuple[str, ...], now: datetime
     ) -> Outcome:
+        """Send the decided reaction unless the chat is cooling down; ``judged`` carries verdict and reply."""
         request = decision.request
         if request is None:
-            return Outcome(**base, skipped=decision.skipped)
+            return judged.model_copy(update={"skipped": decision.skipped})
         rule = decision.rule
         cooldown_key = (*message_key[:3], request.rule)
         if self._cooldowns.active(cooldown_key, now.timestamp()):
-            return Outcome(**base, reaction=request, skipped=SkipReason.COOLDOWN)
+            return judged.model_copy(update={"reaction": request, "skipped": SkipReason.COOLDOWN})
         try:
             async with asyncio.timeout(self.settings.reaction_timeout_s):
                 result = await self.hooks.send_reaction(request, self.transports)
@@ -144,14 +145,14 @@ class Spasibo:
                     result.detail or f"transport {result.transport!r} reported the reaction as not sent"
                 )
         except Exception as error:  # a transport is third-party code: its failure must not break the host bot
-            return await self._failed(request, error, base, message_key)
+            return await self._failed(request, error, judged, message_key)
         if rule is not None:
             self._cooldowns.start(cooldown_key, now.timestamp(), rule.cooldown_s)
         await self.hooks.reaction_sent(request, result)
-        return Outcome(**base, reaction=request, result=result)
+        return judged.model_copy(update={"reaction": request, "result": result})
 
     async def _failed(
-        self, request: ReactionRequest, error: Exception, base: dict[str, Any], message_key: tuple[str, ...]
+        self, request: ReactionRequest, error: Exception, judged: Outcome, message_key: tuple[str, ...]
     ) -> Outcome:
         # Forget the message so that a redelivery (after a reconnect) gets another chance to react.
         self._seen.release(message_key)
@@ -167,7 +168,7 @@ class Spasibo:
             "reaction %s on message %s not sent: %s", request.emoji, request.message.message_id, text
         )
         await self.hooks.reaction_failed(request, error)
-        return Outcome(**base, reaction=request, skipped=reason, error=text)
+        return judged.model_copy(update={"reaction": request, "skipped": reason, "error": text})
 
     def on(
         self, intent: str | None = None, *filters: Filter | Callable[[Outcome], Any]

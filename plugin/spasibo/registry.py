@@ -135,9 +135,10 @@ class TransportTable(Mapping[str, Transport]):
         """The ``register(transport)`` / ``register(factory, name=...)`` callable for ``plugin``."""
 
         def register(transport: Transport | TransportFactory, *, name: str | None = None) -> None:
+            entry: Transport | TransportFactory
             if name is None:
-                checked = _check_transport(plugin, transport)
-                name, entry = checked.name, checked
+                entry = _check_transport(plugin, transport)
+                name = entry.name
             elif callable(transport) and (inspect.isclass(transport) or not isinstance(transport, Transport)):
                 if not _TRANSPORT_NAME.match(name):
                     raise PluginError(f"plugin {plugin!r}: transport name {name!r} is not a valid name")
@@ -151,11 +152,10 @@ class TransportTable(Mapping[str, Transport]):
                     return
                 raise PluginError(
                     f"plugins {self._owners[name]!r} and {plugin!r} both register a transport named "
-                    f"{name!r}; "
-                    "block one of them with SPASIBO_BLOCK_PLUGINS"
+                    f"{name!r}; block one of them with SPASIBO_BLOCK_PLUGINS"
                 )
             self._owners[name] = plugin
-            if isinstance(entry, Transport):
+            if isinstance(entry, Transport) and not inspect.isclass(entry):
                 self._instances[name] = entry
             else:
                 self._factories[name] = entry
