@@ -1,86 +1,87 @@
-"""Is this text exactly one emoji? The check a rule's ``react = "..."`` passes before reaching a platform.
+"""Is this string exactly one emoji? The check every reaction goes through before it is sent.
 
-Chat platforms accept one emoji *grapheme* as a reaction: a single pictograph, optionally with a skin-tone
-modifier or the emoji presentation selector (U+FE0F), a ZWJ sequence such as 👩‍💻, a keycap such as 1️⃣, a flag
-(two regional indicators) or a tag sequence (🏴 subdivision flags). This is a small structural check over code
-point ranges, not a full Unicode emoji database: it rejects words, several emoji and bare modifiers, which is
-what a typo in a config file looks like.
+A WhatsApp or Telegram reaction is one emoji *grapheme*: possibly many code points (``❤️`` is two, a family is
+seven), never two emoji and never text. The grammar follows Unicode TS #51 ("emoji sequences"): a pictographic
+character with an optional presentation selector and skin tone, ZWJ sequences of those, keycaps, flags made of
+two regional indicators, and subdivision flags made of tag characters. The pictographic code points are data
+(``data/extended_pictographic.txt``), read once on first use.
 """
 
 from __future__ import annotations
 
-# Code point ranges that hold pictographs (Unicode Extended_Pictographic, condensed).
-_PICTOGRAPH_RANGES: tuple[tuple[int, int], ...] = (
-    (0x00A9, 0x00A9),
-    (0x00AE, 0x00AE),
-    (0x203C, 0x203C),
-    (0x2049, 0x2049),
-    (0x2122, 0x2122),
-    (0x2139, 0x2139),
-    (0x2194, 0x21AA),
-    (0x231A, 0x23FF),
-    (0x24C2, 0x24C2),
-    (0x25AA, 0x25FE),
-    (0x2600, 0x27BF),
-    (0x2934, 0x2935),
-    (0x2B05, 0x2B55),
-    (0x3030, 0x3030),
-    (0x303D, 0x303D),
-    (0x3297, 0x3299),
-    (0x1F000, 0x1F1E5),
-    (0x1F201, 0x1F3FA),
-    (0x1F400, 0x1FAFF),
-)
-_VARIATION_SELECTOR = 0xFE0F
-_ZERO_WIDTH_JOINER = 0x200D
-_KEYCAP = 0x20E3
-_SKIN_TONES = range(0x1F3FB, 0x1F3FF + 1)
-_REGIONAL_INDICATORS = range(0x1F1E6, 0x1F1FF + 1)
-_TAGS = range(0xE0020, 0xE007F)
-_CANCEL_TAG = 0xE007F
-_KEYCAP_BASES = frozenset("0123456789#*")
+import re
+from functools import cache
+from importlib import resources
+
+from spasibo.errors import SpasiboError
+
+REMOVE_REACTION = ""  # an empty reaction removes the one previously sent
+_MAX_EMOJI_CODE_POINTS = 32  # the longest RGI sequences are ~10; anything far longer is not one emoji
+
+_VS16 = "\ufe0f"
+_ZWJ = "\u200d"
+_KEYCAP = "\u20e3"
+_SKIN_TONES = "\U0001f3fb-\U0001f3ff"
+_REGIONAL_INDICATORS = "\U0001f1e6-\U0001f1ff"
+_TAG_SPECS = "\U000e0020-\U000e007e"
+_TAG_END = "\U000e007f"
 
 
-def _is_pictograph(code: int) -> bool:
-    return any(low <= code <= high for low, high in _PICTOGRAPH_RANGES)
+class InvalidEmojiError(SpasiboError, ValueError):
+    """A reaction is not exactly one emoji (or ``""`` to remove a reaction); the message shows what was
+    given.
+    """
 
 
-def _is_element(codes: list[int]) -> bool:
-    """One pictograph with its optional presentation selector, skin tone or tag run (between ZWJs)."""
-    if not codes or not _is_pictograph(codes[0]):
-        return False
-    rest = codes[1:]
-    if rest and (rest[0] == _VARIATION_SELECTOR or rest[0] in _SKIN_TONES):
-        rest = rest[1:]
-    if rest and rest[-1] == _CANCEL_TAG:
-        return all(code in _TAGS for code in rest[:-1]) and len(rest) > 1
-    return not rest
+def _pictographic_class() -> str:
+    ranges = []
+    text = resources.files("spasibo").joinpath("data/extended_pictographic.txt").read_text("utf-8")
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        first, sep, last = line.partition("..")
+        try:
+            low, high = int(first, 16), int(last if sep else first, 16)
+        except ValueError:
+            raise ValueError(
+                f"data/extended_pictographic.txt line {line_no}: expected 'XXXX..YYYY', got {line!r}"
+            ) from None
+        ranges.append(f"{re.escape(chr(low))}-{re.escape(chr(high))}")
+    return "".join(ranges)
+
+
+@cache
+def _single_emoji_pattern() -> re.Pattern[str]:
+    element = f"[{_pictographic_class()}](?:{_VS16}|[{_SKIN_TONES}])?(?:[{_SKIN_TONES}])?"
+    zwj_sequence = f"{element}(?:{_ZWJ}{element})*"
+    tag_sequence = f"[{_pictographic_class()}][{_TAG_SPECS}]+{_TAG_END}"
+    keycap = f"[0-9#*]{_VS16}?{_KEYCAP}"
+    flag = f"[{_REGIONAL_INDICATORS}]{{2}}"
+    return re.compile(f"(?:{tag_sequence}|{zwj_sequence}|{keycap}|{flag})")
 
 
 def is_single_emoji(text: str) -> bool:
-    """True when ``text`` is exactly one emoji grapheme (``"❤️"``, ``"👍🏽"``, ``"👩‍💻"``, ``"🇰🇿"``, ``"1️⃣"``).
+    """True when ``text`` is exactly one emoji grapheme: ``"❤️"``, ``"❤"``, ``"👍🏽"``, ``"👨‍👩‍👧"``,
+    ``"🇷🇺"``, ``"1️⃣"``.
 
-    Words, several emoji, bare modifiers and the empty string are not.
+    False for the empty string, text, whitespace around the emoji, or two emoji (``"❤️❤️"``).
     """
-    codes = [ord(char) for char in text]
-    if len(codes) == 2 and all(code in _REGIONAL_INDICATORS for code in codes):
-        return True
-    if codes and chr(codes[0]) in _KEYCAP_BASES:
-        return codes[1:] in ([_VARIATION_SELECTOR, _KEYCAP], [_KEYCAP])
-    elements: list[list[int]] = [[]]
-    for code in codes:
-        if code == _ZERO_WIDTH_JOINER:
-            elements.append([])
-        else:
-            elements[-1].append(code)
-    return all(_is_element(element) for element in elements)
+    if not isinstance(text, str) or not text or len(text) > _MAX_EMOJI_CODE_POINTS:
+        return False
+    return _single_emoji_pattern().fullmatch(text) is not None
 
 
 def validate_reaction_emoji(text: str) -> str:
-    """Return ``text`` when it is one emoji grapheme; otherwise raise ``ValueError`` saying what is expected.
+    """Return ``text`` if it can be sent as a reaction (one emoji, or ``""`` to remove); else raise.
 
-    Used by pydantic validators, so the message becomes part of a ``ConfigError`` naming the key.
+    Raises ``InvalidEmojiError`` naming the field and showing the code points, since emoji look alike.
     """
-    if not is_single_emoji(text):
-        raise ValueError(f'expected exactly one emoji such as "❤️" or "👍", got {text!r}')
-    return text
+    if text == REMOVE_REACTION or is_single_emoji(text):
+        return text
+    shown = (
+        " ".join(f"U+{ord(ch):04X}" for ch in text[:_MAX_EMOJI_CODE_POINTS]) if isinstance(text, str) else ""
+    )
+    raise InvalidEmojiError(
+        f"emoji: expected exactly one emoji (or '' to remove the reaction), got {text!r} ({shown})"
+    )

@@ -23,7 +23,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from spasibo.emoji import validate_reaction_emoji
+from spasibo.emoji import is_single_emoji
 from spasibo.errors import ConfigError
 
 DEFAULT_MAX_AGE_S = 300.0  # older messages are a backlog replayed after a reconnect: reacting now looks odd
@@ -31,7 +31,15 @@ DEFAULT_REACTION_TIMEOUT_S = 10.0  # a transport that hangs longer is reported a
 DEFAULT_DEDUPE_TTL_S = 24 * 3600.0  # platforms redeliver within hours, not days
 DEFAULT_DEDUPE_MAX_MESSAGES = 100_000  # bounds the memory of the duplicate check (~a few MB)
 
-ReactionEmoji = Annotated[str, AfterValidator(validate_reaction_emoji)]
+
+def _one_emoji(text: str) -> str:
+    # Stricter than what a transport accepts: "" (remove a reaction) makes no sense as a rule's reaction.
+    if not is_single_emoji(text):
+        raise ValueError(f'expected exactly one emoji such as "❤️" or "👍", got {text!r}')
+    return text
+
+
+ReactionEmoji = Annotated[str, AfterValidator(_one_emoji)]
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=64)]
 
 
@@ -80,7 +88,7 @@ class SpasiboSettings(BaseModel):
     transports: dict[Name, dict[str, Any]] = Field(default_factory=dict)
     reaction_timeout_s: float = Field(default=DEFAULT_REACTION_TIMEOUT_S, gt=0.0)
     dedupe: DedupeSettings = Field(default_factory=DedupeSettings)
-    # The host bot's own table, so one file can wire both; spasibo keeps it untouched for the host to validate.
+    # The host bot's own table, so one file wires both; spasibo keeps it for the host to validate.
     bot: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -82,6 +82,11 @@ def test_word_instead_of_emoji_names_the_rule_key(tmp_path: Path) -> None:
         load_settings(path)
 
 
+def test_empty_react_is_not_a_reaction(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"rules\[0\]\.react: .*got ''"):
+        load_settings(write(tmp_path, '[[rules]]\nreact = ""\n'))
+
+
 def test_two_emoji_are_not_one_reaction(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"rules\[1\]\.react"):
         load_settings(write(tmp_path, '[[rules]]\n[[rules]]\nreact = "❤️👍"\n'))
