@@ -176,7 +176,8 @@ class Spasibo:
         """Decorator: call the handler for each handled message with ``intent`` that passes every filter.
 
         The handler gets ``message``, ``verdict``, ``outcome`` and whatever the filters inject, by parameter
-        name. It is registered on the plugin manager as a ``spasibo_message_handled`` implementation.
+        name; an exception in it propagates out of ``feed`` (it is the host's own code). It is registered on
+        the plugin manager as a ``spasibo_message_handled`` implementation.
         """
         chain = tuple(as_filter(item) for item in filters)
         if intent is not None:

@@ -101,20 +101,20 @@ def test_missing_platform_is_explained_in_one_line() -> None:
     assert "Traceback" not in finished.stderr
 
 
-def test_bad_bot_table_names_the_key(tmp_path: Path) -> None:
-    config = tmp_path / "bot.toml"
-    config.write_text('[bot]\nplatfrom = "console"\n', encoding="utf-8")
-    finished = run_bot("--config", str(config))
+@pytest.mark.parametrize(
+    ("config", "named"),
+    [
+        ('[bot]\nplatfrom = "console"\n', "bot.platfrom: unknown key"),
+        ('[[rules]]\nreact = "love"\n', "rules[0].react"),
+    ],
+    ids=["bot-table", "rules"],
+)
+def test_bad_config_is_one_message_naming_the_key(tmp_path: Path, config: str, named: str) -> None:
+    path = tmp_path / "bot.toml"
+    path.write_text(config, encoding="utf-8")
+    finished = run_bot("--config", str(path))
     assert finished.returncode == 2
-    assert "bot.platfrom: unknown key" in finished.stderr
-
-
-def test_bad_config_names_the_key(tmp_path: Path) -> None:
-    config = tmp_path / "bot.toml"
-    config.write_text('[[rules]]\nreact = "love"\n', encoding="utf-8")
-    finished = run_bot("--config", str(config))
-    assert finished.returncode == 2
-    assert "rules[0].react" in finished.stderr
+    assert named in finished.stderr
     assert "Traceback" not in finished.stderr
 
 
