@@ -47,7 +47,8 @@ class Spasibo:
     """Reacts to customer gratitude per the settings' rules, through the plugin hooks.
 
     ``settings`` default to one rule (gratitude → ❤️ on the console); ``plugin_manager`` defaults to
-    ``get_plugin_manager()``; ``clock`` returns the current UTC time (tests pass a fake one).
+    ``get_plugin_manager()``; ``clock`` returns the current UTC time (tests pass a fake one). ``packs`` and
+    ``transports`` hold what the plugins registered; register plugins on the manager before building the app.
     """
 
     def __init__(
@@ -61,8 +62,9 @@ class Spasibo:
         self.plugin_manager = plugin_manager if plugin_manager is not None else get_plugin_manager()
         self.hooks = PluginHooks(self.plugin_manager)
         self._clock = clock
-        self._packs: tuple[PhrasePack, ...] | None = None
-        self._transports: TransportTable | None = None
+        # Plugins are asked once, here, so a broken plugin fails at startup rather than on a customer message.
+        self.packs = self._collect_packs()
+        self.transports: TransportTable = self.hooks.transports(self.settings.transports)
         self._seen = SeenMessages(
             ttl_s=self.settings.dedupe.ttl_s, max_messages=self.settings.dedupe.max_messages
         )
@@ -75,30 +77,20 @@ class Spasibo:
         """Build the app from a ``spasibo.toml`` file; a bad file raises ``ConfigError`` naming the key."""
         return cls(load_settings(path), plugin_manager=plugin_manager, clock=clock)
 
-    @property
-    def packs(self) -> tuple[PhrasePack, ...]:
-        """The registered phrase packs in the configured languages (collected from the plugins once)."""
-        if self._packs is None:
-            packs = self.hooks.phrase_packs()
-            wanted = self.settings.languages
-            if wanted:
-                available = {pack.language for pack in packs}
-                for index, language in enumerate(wanted):
-                    if language not in available:
-                        raise ConfigError(
-                            f"languages[{index}]: no phrase pack for {language!r}; installed packs cover "
-                            f"{', '.join(sorted(available)) or 'no language'}"
-                        )
-                packs = [pack for pack in packs if pack.language in wanted]
-            self._packs = tuple(packs)
-        return self._packs
-
-    @property
-    def transports(self) -> TransportTable:
-        """The transports by name: the plugins' (built on first use) and those from ``use_transport``."""
-        if self._transports is None:
-            self._transports = self.hooks.transports(self.settings.transports)
-        return self._transports
+    def _collect_packs(self) -> tuple[PhrasePack, ...]:
+        """The registered phrase packs in the configured languages; a language no pack covers is an error."""
+        packs = self.hooks.phrase_packs()
+        wanted = self.settings.languages
+        if not wanted:
+            return tuple(packs)
+        available = {pack.language for pack in packs}
+        for index, language in enumerate(wanted):
+            if language not in available:
+                raise ConfigError(
+                    f"languages[{index}]: no phrase pack for {language!r}; installed packs cover "
+                    f"{', '.join(sorted(available)) or 'no language'}"
+                )
+        return tuple(pack for pack in packs if pack.language in wanted)
 
     def use_transport(self, transport: Transport) -> Transport:
         """Send reactions named ``transport.name`` through this live instance (the host keeps ownership)."""
@@ -192,9 +184,7 @@ class Spasibo:
 
     async def aclose(self) -> None:
         """Close the transports this app built from factories (the host closes those it passed in)."""
-        if self._transports is None:
-            return
-        for transport in self._transports.built_by_factories():
+        for transport in self.transports.built_by_factories():
             close = getattr(transport, "aclose", None) or getattr(transport, "close", None)
             if close is not None:
                 result = close()
