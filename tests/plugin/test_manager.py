@@ -171,6 +171,28 @@ def test_phrase_register_rejects_what_is_not_a_pack_naming_the_plugin() -> None:
         PluginHooks(pm).phrase_packs()
 
 
+def test_broken_phrase_file_is_rejected_naming_the_plugin_and_the_file(tmp_path) -> None:
+    broken = tmp_path / "thanks_uk.toml"
+    broken.write_text('intent = "gratitude"\nphrases = ["дякую"]\n', encoding="utf-8")  # no language
+    pm = get_plugin_manager()
+    pm.register(PhrasePlugin(broken), name="broken-pack")
+    with pytest.raises(
+        PluginError, match=r"plugin 'broken-pack': bad phrase pack: .*thanks_uk.toml.*language"
+    ):
+        PluginHooks(pm).phrase_packs()
+
+
+def test_registered_pack_reaches_the_detector_hook() -> None:
+    from spasibo.phrases import PhrasePack
+
+    pack = PhrasePack(intent="gratitude", language="uk", phrases=("дякую",), source="test")
+    pm = get_plugin_manager()
+    pm.register(PhrasePlugin(pack), name="uk-pack")
+    packs = PluginHooks(pm).phrase_packs()
+    assert packs[0] is pack  # installed plugins' packs come before the built-in ones
+    assert {p.language for p in packs[1:]} >= {"ru", "en"}
+
+
 def test_plugin_failing_inside_register_is_reported_with_its_name() -> None:
     class Crashing:
         @hookimpl

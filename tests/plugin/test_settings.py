@@ -126,6 +126,19 @@ def test_from_toml_builds_the_app(tmp_path: Path) -> None:
     assert app.settings.rules[0].react == "👍"
 
 
+def test_language_without_a_phrase_pack_is_named_with_the_covered_ones(monkeypatch) -> None:
+    monkeypatch.setenv("SPASIBO_DISABLE_PLUGIN_AUTOLOAD", "1")
+    with pytest.raises(
+        ConfigError, match=r"languages\[1\]: no phrase pack for 'xh'; installed packs cover .*en.*ru"
+    ):
+        Spasibo(SpasiboSettings(languages=["ru", "xh"]))
+
+
+def test_languages_limit_the_packs_used() -> None:
+    app = Spasibo(SpasiboSettings(languages=["en"]))
+    assert {pack.language for pack in app.packs} == {"en"}
+
+
 def test_settings_are_immutable() -> None:
     with pytest.raises(ValueError, match="frozen"):
         SpasiboSettings().reaction_timeout_s = 1  # type: ignore[misc]
