@@ -84,10 +84,11 @@ def spasibo_choose_reaction(
 def spasibo_register_transports(register: RegisterTransport) -> None:
     """Add transports that send reactions (console, WhatsApp, Telegram, HTTP, your own).
 
-    :param register: call ``register(transport)`` with a ready ``spasibo.transport.Transport``, or
+    :param register: call ``register(transport)`` with a ready ``spasibo.transport.Transport``;
         ``register(factory, name="...")`` with a callable that builds one from its ``[transports.<name>]``
-        settings table when a reaction first needs it; a bad transport raises ``PluginError`` naming this
-        plugin.
+        settings table when a reaction first needs it; or ``register(TransportClass)``, built the same way
+        with ``TransportClass.from_options(table)`` or ``TransportClass(**table)`` and named by its ``name``.
+        A bad transport raises ``PluginError`` naming this plugin.
     :return: nothing; transports are added through ``register``.
     """
 

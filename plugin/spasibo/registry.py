@@ -35,7 +35,7 @@ class RegisterTransport(Protocol):
     """The ``register`` a ``spasibo_register_transports`` implementation receives."""
 
     def __call__(self, transport: Transport | TransportFactory, /, *, name: str | None = None) -> None:
-        """Add a ready transport, or a factory (then ``name`` is required) built on first use."""
+        """Add a ready transport, a transport class, or a factory (then ``name`` is required)."""
 
 
 _TRANSPORT_NAME = re.compile(r"^[a-z][a-z0-9_.-]*$")
@@ -76,6 +76,14 @@ def _check_transport(plugin: str, transport: object, name: str | None = None) ->
             f"plugin {plugin!r}: the factory for {name!r} built a transport named {transport.name!r}"
         )
     return transport
+
+
+def _class_factory(cls: type[Any]) -> TransportFactory:
+    """A factory for a transport class: ``cls.from_options(options)`` if defined, else ``cls(**options)``."""
+    from_options = getattr(cls, "from_options", None)
+    if callable(from_options):
+        return from_options  # type: ignore[no-any-return]
+    return lambda options: cls(**options)  # type: ignore[no-any-return]
 
 
 class PhraseCollector:
@@ -136,17 +144,19 @@ class TransportTable(Mapping[str, Transport]):
 
         def register(transport: Transport | TransportFactory, *, name: str | None = None) -> None:
             entry: Transport | TransportFactory
-            if name is None:
+            if inspect.isclass(transport):  # a class: built on first use, like a factory
+                entry, name = _class_factory(transport), name or getattr(transport, "name", None)
+            elif name is None:  # a ready instance
                 entry = _check_transport(plugin, transport)
                 name = entry.name
-            elif callable(transport) and (inspect.isclass(transport) or not isinstance(transport, Transport)):
-                if not _TRANSPORT_NAME.match(name):
-                    raise PluginError(f"plugin {plugin!r}: transport name {name!r} is not a valid name")
+            elif callable(transport) and not isinstance(transport, Transport):
                 entry = transport
             else:
                 raise PluginError(
                     f"plugin {plugin!r}: register(factory, name=...) needs a callable that builds a transport"
                 )
+            if not isinstance(name, str) or not _TRANSPORT_NAME.match(name):
+                raise PluginError(f"plugin {plugin!r}: transport name {name!r} is not a valid name")
             if name in self._owners:
                 if builtin:  # an installed plugin already provides this name: it wins over the built-in
                     return
@@ -155,7 +165,7 @@ class TransportTable(Mapping[str, Transport]):
                     f"{name!r}; block one of them with SPASIBO_BLOCK_PLUGINS"
                 )
             self._owners[name] = plugin
-            if isinstance(entry, Transport) and not inspect.isclass(entry):
+            if isinstance(entry, Transport):
                 self._instances[name] = entry
             else:
                 self._factories[name] = entry

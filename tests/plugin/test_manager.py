@@ -150,6 +150,21 @@ def test_factory_is_built_on_first_use_with_its_settings_table() -> None:
     assert built == [{"sender": "ACME"}]
 
 
+def test_transport_class_is_built_from_its_settings_table_and_named_by_its_name() -> None:
+    class Sms(RecordingTransport):
+        name = "sms"
+
+        def __init__(self, sender: str) -> None:
+            super().__init__("sms")
+            self.sender = sender
+
+    pm = get_plugin_manager()
+    pm.register(TransportPlugin(Sms), name="sms-plugin")
+    built = PluginHooks(pm).transports({"sms": {"sender": "ACME"}})["sms"]
+    assert isinstance(built, Sms)
+    assert built.sender == "ACME"
+
+
 def test_factory_building_a_differently_named_transport_is_rejected() -> None:
     pm = get_plugin_manager()
     pm.register(TransportPlugin(lambda options: RecordingTransport("other"), name="sms"), name="sms-plugin")

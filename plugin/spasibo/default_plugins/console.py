@@ -10,4 +10,4 @@ from spasibo.registry import RegisterTransport
 @hookimpl(trylast=True)
 def spasibo_register_transports(register: RegisterTransport) -> None:
     """Register ``console``, built from ``[transports.console]`` on first use."""
-    register(ConsoleTransport.from_options, name=ConsoleTransport.name)
+    register(ConsoleTransport)
