@@ -68,10 +68,24 @@ def test_thanks_gets_a_heart_and_no_text_reply(conversation_output: dict[str, st
     assert "no reply needed" in block
 
 
-def test_second_thanks_within_the_cooldown_gets_no_heart(conversation_output: dict[str, str]) -> None:
-    block = conversation_output["Спасибо!"]
-    assert "no reaction (cooldown)" in block
-    assert "reaction on message" not in block
+def test_thanks_with_a_question_gets_a_heart_and_an_answer(conversation_output: dict[str, str]) -> None:
+    block = conversation_output["спс, а можно на 15:00?"]
+    assert "reacted ❤️" in block
+    assert "bot replies:" in block
+
+
+def test_confirmation_needs_the_example_pack(conversation_output: dict[str, str]) -> None:
+    assert "no reaction (not_detected)" in conversation_output["ок, договорились"]
+
+
+def test_second_thanks_within_the_configured_cooldown_gets_no_heart(tmp_path: Path) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text("[[rules]]\ncooldown_s = 60\nreply = false\n", encoding="utf-8")
+    finished = run_bot("--config", str(config), stdin="Спасибо большое!\nСпасибо!\n")
+    output = blocks(finished.stdout)
+    assert "reacted ❤️" in output["Спасибо большое!"]
+    assert "no reaction (cooldown)" in output["Спасибо!"]
+    assert "no reply needed" in output["Спасибо!"]
 
 
 def test_sarcasm_gets_no_heart_and_the_canned_answer(conversation_output: dict[str, str]) -> None:
