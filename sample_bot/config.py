@@ -27,7 +27,7 @@ class BotSettings(BaseModel):
 
 
 def load_config(path: Path) -> tuple[BotSettings, SpasiboSettings]:
-    """Read ``path``: spasibo's settings, and the ``[bot]`` table in them for the bot; errors are ConfigError."""
+    """Read ``path``: spasibo's settings, and the ``[bot]`` table in them for the bot (ConfigError if bad)."""
     settings = load_settings(path)
     try:
         bot = BotSettings.model_validate(settings.bot)
