@@ -34,7 +34,9 @@ class RegisterPhrases(Protocol):
 class RegisterTransport(Protocol):
     """The ``register`` a ``spasibo_register_transports`` implementation receives."""
 
-    def __call__(self, transport: Transport | TransportFactory, /, *, name: str | None = None) -> None:
+    def __call__(
+        self, transport: Transport | type[Transport] | TransportFactory, /, *, name: str | None = None
+    ) -> None:
         """Add a ready transport, a transport class, or a factory (then ``name`` is required)."""
 
 
@@ -83,7 +85,7 @@ def _class_factory(cls: type[Any]) -> TransportFactory:
     from_options = getattr(cls, "from_options", None)
     if callable(from_options):
         return from_options  # type: ignore[no-any-return]
-    return lambda options: cls(**options)  # type: ignore[no-any-return]
+    return lambda options: cls(**options)
 
 
 class PhraseCollector:
@@ -142,7 +144,9 @@ class TransportTable(Mapping[str, Transport]):
     def registrar(self, plugin: str, *, builtin: bool) -> RegisterTransport:
         """The ``register(transport)`` / ``register(factory, name=...)`` callable for ``plugin``."""
 
-        def register(transport: Transport | TransportFactory, *, name: str | None = None) -> None:
+        def register(
+            transport: Transport | type[Transport] | TransportFactory, *, name: str | None = None
+        ) -> None:
             entry: Transport | TransportFactory
             if inspect.isclass(transport):  # a class: built on first use, like a factory
                 entry, name = _class_factory(transport), name or getattr(transport, "name", None)
