@@ -120,8 +120,7 @@ class PhraseCollector:
 
 
 class TransportTable(Mapping[str, Transport]):
-    """The app's transports by name: ready instances, plus factories built on first access with their
-    settings.
+    """The app's transports by name: ready instances, and factories built on first access.
 
     ``options`` maps a transport name to its ``[transports.<name>]`` table from the settings.
     """
@@ -187,8 +186,10 @@ class TransportTable(Mapping[str, Transport]):
             )
         try:
             built = factory(self._options.get(name, {}))
-        except ConfigError as error:
-            raise ConfigError(f"transports.{name}: {error}") from error
+        except Exception as error:  # a bad [transports.<name>] table, usually: say which one
+            raise ConfigError(
+                f"transports.{name}: plugin {self._owners[name]!r} could not build its transport: {error}"
+            ) from error
         self._instances[name] = _check_transport(self._owners[name], built, name)
         self._built.append(self._instances[name])
         del self._factories[name]

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from spasibo.errors import ReactionError
+from spasibo.errors import ConfigError, ReactionError
 from spasibo.hookspecs import hookimpl
 from spasibo.manager import BLOCK_PLUGINS_ENV, PluginHooks, get_plugin_manager
 from spasibo.models import ReactionRequest, ReactionResult, Verdict
@@ -163,6 +163,14 @@ def test_transport_class_is_built_from_its_settings_table_and_named_by_its_name(
     built = PluginHooks(pm).transports({"sms": {"sender": "ACME"}})["sms"]
     assert isinstance(built, Sms)
     assert built.sender == "ACME"
+
+
+def test_bad_settings_table_for_a_transport_names_the_table_and_the_plugin() -> None:
+    pm = get_plugin_manager()
+    with pytest.raises(
+        ConfigError, match=r"transports.console: plugin 'spasibo.console' could not build .*stream"
+    ):
+        PluginHooks(pm).transports({"console": {"stream": "printer"}})["console"]
 
 
 def test_factory_building_a_differently_named_transport_is_rejected() -> None:
