@@ -12,11 +12,13 @@ from collections.abc import Iterable, Sequence
 from spasibo.detect.context import WORD_KINDS, MessageContext
 from spasibo.detect.cues import CueSet
 from spasibo.detect.matcher import PhraseMatch
-from spasibo.detect.normalize import Kind
+from spasibo.detect.normalize import Kind, Token
 from spasibo.phrases.pack import PhrasePack
 
 _NEGATION = "не"  # "не надо", "не нужно" refuse rather than request
-_LEAD_IN_WORDS = 3  # "хочу сказать спасибо": a request verb this close before thanks introduces it
+_LEAD_IN_WORDS = (
+    4  # "хотела бы выразить слова признательности": a request verb this close before thanks introduces it
+)
 
 
 class ClosingJudge:
@@ -58,6 +60,10 @@ class ClosingJudge:
             token = tokens[index]
             if index in inside or token.kind is not Kind.WORD or token.text not in self.breakers:
                 continue
+            if not _starts_clause(tokens, index, inside):
+                continue  # "теперь только к вам": "только" here means "only", not "but"
+            if not (tokens[index - 1].kind is Kind.END or _sentence_has(tokens, index, inside)):
+                continue  # "..., а тут с первого раза попадание" in a story sentence without thanks
             clause = _rest_of_sentence(context, index + 1)
             if clause and self.refusal_cues.find(clause) is None:
                 return True
@@ -72,6 +78,21 @@ class ClosingJudge:
             if index not in inside and token.kind in (Kind.WORD, Kind.NUMBER, Kind.CODE)
         ]
         return self.pleasantries.covers(words)
+
+
+def _starts_clause(tokens: Sequence[Token], index: int, inside: set[int]) -> bool:
+    """True when the word at ``index`` opens a clause: after punctuation or right after a matched phrase."""
+    return index == 0 or tokens[index - 1].kind in (Kind.PUNCT, Kind.END) or index - 1 in inside
+
+
+def _sentence_has(tokens: Sequence[Token], index: int, inside: set[int]) -> bool:
+    """True when the sentence holding token ``index`` has a matched phrase before it."""
+    for before in range(index - 1, -1, -1):
+        if before in inside:
+            return True
+        if tokens[before].kind is Kind.END:
+            return False
+    return False
 
 
 def _words_between(context: MessageContext, left: int, right: int) -> int:

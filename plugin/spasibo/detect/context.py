@@ -66,6 +66,12 @@ class MessageContext:
                 return token.text == "?"
         return False
 
+    def asked_back(self, last: int) -> bool:
+        """True when the phrase is itself the question ("Спасибо? За что спасибо?"): "?" right after it."""
+        return (
+            last < len(self.tokens) and self.tokens[last].kind is Kind.END and self.tokens[last].text == "?"
+        )
+
     def quoted(self, span: tuple[int, int]) -> bool:
         """True when the character span sits inside quotation marks."""
         return any(start <= span[0] and span[1] <= end for start, end in self.quotes)

@@ -23,6 +23,9 @@ from spasibo.phrases.pack import PhrasePack
 
 GRATITUDE = "gratitude"
 TRUNCATED = "truncated"
+# verdicts are frozen, so the two "nothing found" answers are built once and shared
+_NOTHING = Verdict()
+_TRUNCATED_NOTHING = Verdict(truncated=True, reason=TRUNCATED)
 
 
 class GratitudeDetector:
@@ -66,12 +69,10 @@ class GratitudeDetector:
         if not isinstance(text, str):
             text = "" if text is None else str(text)
         tokens, truncated = self._tokens(text)
-        if not tokens:
-            return Verdict(truncated=truncated)
-        context = MessageContext(text, tokens, self._closing.breakers)
         matches = [m for m in self._matcher.find(tokens, text) if m.score >= self.settings.min_score]
         if not matches:
-            return Verdict(truncated=truncated, reason=TRUNCATED if truncated else None)
+            return _TRUNCATED_NOTHING if truncated else _NOTHING
+        context = MessageContext(text, tokens, self._closing.breakers)
         vetoed: dict[int, VetoHit] = {}
         for index, match in enumerate(matches):
             hit = self._vetoes.check(match, context)

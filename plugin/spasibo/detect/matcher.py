@@ -30,6 +30,8 @@ CONTENT_KINDS = (Kind.WORD, Kind.EMOJI)
 READING_PENALTY = {"exact": 0.0, "fuzzy": 8.0, "layout": 10.0, "translit": 10.0}
 _FUZZY_PENALTY_PER_EDIT = 8.0
 _MIN_FUZZY_LEN = 6  # "спаси" is one letter from "спасиб" and means "save": short words match exactly
+_MIN_ALTERNATIVE_LEN = 3  # "ty" on the other layout is "ен": too short to mean anything
+_MEMO_WORDS = 50_000  # distinct words remembered per detector before the memo starts over
 _AFFIX_LEN = 3  # letters at either end that a one-edit typo leaves intact in one of the two ends
 
 
@@ -92,6 +94,7 @@ class PhraseMatcher:
         self._heads = {word[:_AFFIX_LEN] for word in fuzzy}
         self._tails = {word[-_AFFIX_LEN:] for word in fuzzy}
         self._max_fuzzy_len = max((len(word) for word in fuzzy), default=0) + 2
+        self._memo: dict[str, list[tuple[str, int, str]]] = {}
 
     def _first_word(self, word: str) -> tuple[str, int] | None:
         """The phrase-starting word ``word`` reads as, with the edits it took, or None."""
@@ -121,16 +124,18 @@ class PhraseMatcher:
         edits = OSA.distance(word, target, score_cutoff=limit)
         return edits if edits <= limit else None
 
-    def _readings(self, token: Token) -> list[tuple[str, str]]:
-        readings = [(token.text, "exact")]
-        if len(token.text) >= 3:
-            swapped = swap_layout(token.text)
+    @staticmethod
+    def _forms(word: str) -> list[tuple[str, str]]:
+        """The word as written, typed on the other layout, and read as translit (for 3+ letters)."""
+        forms = [(word, "exact")]
+        if len(word) >= _MIN_ALTERNATIVE_LEN:
+            swapped = swap_layout(word)
             if swapped:
-                readings.append((normalize_word(swapped), "layout"))
-            latin = transliterate(token.text)
-            if latin:
-                readings.append((latin, "translit"))
-        return readings
+                forms.append((normalize_word(swapped), "layout"))
+            cyrillic = transliterate(word)
+            if cyrillic:
+                forms.append((cyrillic, "translit"))
+        return forms
 
     def find(self, tokens: Sequence[Token], text: str) -> list[PhraseMatch]:
         """Every phrase found in ``tokens`` (from ``text``), scanning left to right without overlaps."""
@@ -148,24 +153,35 @@ class PhraseMatcher:
         matches.sort(key=lambda match: match.first)
         return matches
 
+    def _readings_of(self, word: str) -> list[tuple[str, int, str]]:
+        """Every phrase-starting word ``word`` can be read as: (target, edits, reading), best first.
+
+        Remembered per word (bounded), since chat vocabulary repeats and most words read as nothing.
+        """
+        known = self._memo.get(word)
+        if known is not None:
+            return known
+        readings: list[tuple[str, int, str]] = []
+        for form, reading in self._forms(word):
+            first = self._first_word(form)
+            if first is not None:
+                target, edits = first
+                readings.append((target, edits, "fuzzy" if reading == "exact" and edits else reading))
+        if len(self._memo) >= _MEMO_WORDS:
+            self._memo.clear()
+        self._memo[word] = readings
+        return readings
+
     def _match_at(self, tokens: Sequence[Token], content: list[int], position: int) -> PhraseMatch | None:
         token = tokens[content[position]]
-        for word, reading in self._readings(token):
-            first = self._first_word(word)
-            if first is None:
-                continue
-            target, edits = first
-            if reading != "exact" and edits:
-                reading_used = reading
-            else:
-                reading_used = reading if reading != "exact" else ("fuzzy" if edits else "exact")
+        for target, edits, reading in self._readings_of(token.text):
             for phrase in self._by_first[target]:
-                total = self._rest_matches(tokens, content, position, phrase)
+                total = self._rest_matches(tokens, content, position, phrase) if len(phrase.words) > 1 else 0
                 if total is None:
                     continue
                 last = content[position + len(phrase.words) - 1]
                 span = (token.start, tokens[last].end)
-                return PhraseMatch(phrase, content[position], last + 1, span, edits + total, reading_used)
+                return PhraseMatch(phrase, content[position], last + 1, span, edits + total, reading)
         return None
 
     def _rest_matches(

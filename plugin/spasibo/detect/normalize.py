@@ -75,6 +75,23 @@ _TRANSLIT_RE = re.compile("|".join(re.escape(latin) for latin, _ in _TRANSLIT))
 _TRANSLIT_MAP = dict(_TRANSLIT)
 
 
+WORD, EMOJI, NUMBER, CODE, PUNCT, END = Kind.WORD, Kind.EMOJI, Kind.NUMBER, Kind.CODE, Kind.PUNCT, Kind.END
+_INVISIBLE_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\u200c\u200e\u200f\u2028\u2029\u2060\ufeff\u00a0]")
+_DIGIT_RE = re.compile(r"\d")
+_WORD_FORMS: dict[str, str] = {}  # lower-case word -> its normal form; chat vocabulary repeats
+_WORD_FORMS_MAX = 100_000
+
+
+def _word_form(word: str) -> str:
+    form = _WORD_FORMS.get(word)
+    if form is None:
+        form = collapse_stretch(_COMBINING_RE.sub("", word.replace("ё", "е")))
+        if len(_WORD_FORMS) >= _WORD_FORMS_MAX:
+            _WORD_FORMS.clear()
+        _WORD_FORMS[word] = form
+    return form
+
+
 def collapse_stretch(word: str) -> str:
     """Collapse a letter repeated three or more times to one: "спасибооо" → "спасибо"."""
     return _STRETCH_RE.sub(r"\1", word)
@@ -92,7 +109,9 @@ def swap_layout(word: str) -> str | None:
         swapped = word.translate(_TO_CYRILLIC)
         return swapped if swapped != word else None
     swapped = word.translate(_TO_LATIN)
-    return swapped if swapped.isascii() else None
+    if not swapped.isascii() or any("a" <= char <= "z" for char in word):
+        return None  # another script, or Latin and Cyrillic mixed in one word
+    return swapped
 
 
 def transliterate(word: str) -> str | None:
@@ -108,33 +127,36 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     Words glued to digits (``SPS-4412``, ``SPSB20``, ``R19``) become ``CODE`` tokens so a promo code or an
     order number never reads as "спс".
     """
-    clean = text.translate(_SAME_LENGTH)
+    clean = text.translate(_SAME_LENGTH) if _INVISIBLE_RE.search(text) else text
     lowered = clean.lower()
-    same_length = len(lowered) == len(clean)
+    if len(lowered) != len(clean):  # a few letters ("İ") grow when lowered; keep offsets exact
+        lowered = "".join(char.lower()[:1] for char in clean)
     tokens: list[Token] = []
-    for match in _TOKEN_RE.finditer(clean):
-        kind_name = match.lastgroup
+    append = tokens.append
+    has_code = False
+    for match in _TOKEN_RE.finditer(lowered):
+        group = match.lastgroup
         start, end = match.span()
-        if kind_name == "word":
-            raw = lowered[start:end] if same_length else match.group().lower()
-            if not raw.isalpha():
-                raw = _COMBINING_RE.sub("", raw)
-            if raw.isdigit():
-                kind = Kind.NUMBER
-            elif raw.isalpha() or "'" in raw or "’" in raw:
-                kind = Kind.WORD
-                raw = collapse_stretch(raw)
-            else:
-                kind = Kind.CODE
-            tokens.append(Token(raw, start + offset, end + offset, kind))
-        elif kind_name == "emoji":
-            tokens.append(Token(match.group(), start + offset, end + offset, Kind.EMOJI))
-        elif kind_name == "end":
-            mark = "?" if "?" in match.group() else match.group()[0]
-            tokens.append(Token(mark, start + offset, end + offset, Kind.END))
+        word = match.group()
+        if group == "word":
+            if word.isalpha():
+                append(Token(_word_form(word), start + offset, end + offset, WORD))
+            elif word.isdigit():
+                append(Token(word, start + offset, end + offset, NUMBER))
+                has_code = True
+            elif _DIGIT_RE.search(word):
+                append(Token(word, start + offset, end + offset, CODE))
+                has_code = True
+            else:  # apostrophes or stress marks inside a word
+                append(Token(_word_form(word), start + offset, end + offset, WORD))
+        elif group == "emoji":
+            append(Token(word, start + offset, end + offset, EMOJI))
+        elif group == "end":
+            append(Token("?" if "?" in word else word[0], start + offset, end + offset, END))
         else:
-            tokens.append(Token(match.group(), start + offset, end + offset, Kind.PUNCT))
-    _mark_codes(tokens)
+            append(Token(word, start + offset, end + offset, PUNCT))
+    if has_code:
+        _mark_codes(tokens)
     return tokens
 
 

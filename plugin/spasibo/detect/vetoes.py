@@ -19,6 +19,7 @@ from spasibo.detect.settings import DetectorSettings
 from spasibo.phrases.pack import PhrasePack, VetoPosition, VetoRule
 
 QUOTED = "quoted"
+QUESTION = "question"
 SARCASM = "sarcasm"
 LOOKALIKE = "lookalike"
 _SCARE_QUOTE_WINDOW_WORDS = 4
@@ -54,6 +55,8 @@ class Vetoes:
         """The first veto that rejects ``match`` in this message, or None when the phrase stands."""
         if context.quoted(match.span):
             return VetoHit(QUOTED, message_wide=False)
+        if context.asked_back(match.last):
+            return VetoHit(QUESTION, message_wide=False)
         if self._settings.latin_brand_names and _is_brand_name(match, context):
             return VetoHit(LOOKALIKE, message_wide=False)
         for veto in self._by_intent.get(match.phrase.intent, ()):

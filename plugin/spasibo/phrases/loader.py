@@ -7,6 +7,7 @@ pack's veto or lookalike list would silently cancel). ``builtin_packs`` reads th
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -52,20 +53,24 @@ class PhraseFileError(ConfigError):
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
+_QUOTED_RE = re.compile(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'')
+_TOML_POSITION_RE = re.compile(r"at line (\d+)")
+
+
 class _LineFinder:
     """Finds the line of the n-th time a quoted entry appears in a file (tomllib keeps no positions)."""
 
     def __init__(self, text: str) -> None:
         self._lines = text.splitlines()
+        self._entries: dict[str, list[int]] = {}
+        for number, line in enumerate(self._lines, start=1):
+            for match in _QUOTED_RE.finditer(line):
+                value = match.group(1) if match.group(1) is not None else match.group(2)
+                self._entries.setdefault(_normal(value), []).append(number)
 
     def line_of(self, value: str, occurrence: int = 1) -> int | None:
-        needles = (f'"{value}"', f"'{value}'")
-        seen = 0
-        for number, line in enumerate(self._lines, start=1):
-            seen += sum(line.count(needle) for needle in needles)
-            if seen >= occurrence:
-                return number
-        return None
+        lines = self._entries.get(_normal(value), [])
+        return lines[occurrence - 1] if len(lines) >= occurrence else None
 
     def line_of_key(self, key: str) -> int | None:
         for number, line in enumerate(self._lines, start=1):
@@ -143,7 +148,8 @@ def load_pack(path: str | Path) -> PhrasePack:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", None)
+        position = _TOML_POSITION_RE.search(str(error))
+        line = int(position.group(1)) if position else len(text.splitlines())
         raise PhraseFileError([PhraseProblem(source, line, f"not valid TOML: {error}")]) from error
     lines = _LineFinder(text)
     try:
