@@ -12,6 +12,8 @@ from spasibo.hookspecs import hookimpl
 from spasibo.manager import BLOCK_PLUGINS_ENV, PluginHooks, get_plugin_manager
 from spasibo.models import ReactionRequest, ReactionResult, Verdict
 from spasibo.registry import PluginError, UnknownTransportError
+from spasibo.rules import ReactionDecision
+from spasibo.settings import RuleSettings
 from spasibo.testing.app import RecordingTransport
 
 from .conftest import make_message
@@ -80,6 +82,12 @@ def test_missing_detector_is_explained_with_the_block(monkeypatch: pytest.Monkey
         PluginHooks(get_plugin_manager()).detect(make_message(), packs=())
 
 
+def test_default_detect_is_the_fuzzy_detector_over_the_registered_packs() -> None:
+    hooks = PluginHooks(get_plugin_manager())
+    verdict = hooks.detect(make_message("Спасибо большое!"), packs=tuple(hooks.phrase_packs()))
+    assert (verdict.intent, verdict.gratitude, verdict.closing) == ("gratitude", True, True)
+
+
 def test_an_installed_detect_implementation_wins_over_the_builtin() -> None:
     class Always:
         @hookimpl
@@ -90,6 +98,31 @@ def test_an_installed_detect_implementation_wins_over_the_builtin() -> None:
     pm.register(Always(), name="always")
     assert PluginHooks(pm).detect(make_message("anything"), packs=()).intent == "always"
     pm.unregister(name="always")
+
+
+def test_default_choice_applies_the_rules() -> None:
+    thanks = Verdict(intent="gratitude", gratitude=True, score=90.0)
+    decision = PluginHooks(get_plugin_manager()).choose_reaction(
+        make_message(), thanks, [RuleSettings(react="🙏")], make_message().sent_at, ["console"]
+    )
+    assert decision.request is not None
+    assert decision.request.emoji == "🙏"
+
+
+def test_a_choose_reaction_implementation_overrides_the_rules() -> None:
+    class FireForEverything:
+        @hookimpl
+        def spasibo_choose_reaction(self, message) -> ReactionDecision:
+            return ReactionDecision(request=ReactionRequest(message=message, emoji="🔥", transport="console"))
+
+    pm = get_plugin_manager()
+    pm.register(FireForEverything(), name="fire")
+    decision = PluginHooks(pm).choose_reaction(
+        make_message("привет"), Verdict(), [], make_message().sent_at, []
+    )
+    pm.unregister(name="fire")
+    assert decision.request is not None
+    assert decision.request.emoji == "🔥"
 
 
 def test_default_transports_offer_the_console() -> None:
