@@ -66,7 +66,14 @@ def get_plugin_manager() -> pluggy.PluginManager:
     for name, plugin in default_plugins().items():
         pm.register(plugin, name=name)
     if not autoload_disabled():
-        pm.load_setuptools_entrypoints(PROJECT_NAME)
+        try:
+            pm.load_setuptools_entrypoints(PROJECT_NAME)
+        except Exception as error:  # an installed plugin that does not import must not be a bare traceback
+            raise PluginError(
+                f"an installed plugin of entry-point group {PROJECT_NAME!r} failed to load: "
+                f"{type(error).__name__}: {error}; block it with {BLOCK_PLUGINS_ENV}=<name> or set "
+                f"{DISABLE_AUTOLOAD_ENV}=1"
+            ) from error
     pm.check_pending()
     return pm
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pluggy
 import pytest
 
 from spasibo.errors import ConfigError, ReactionError
@@ -66,6 +67,16 @@ def test_importing_spasibo_loads_no_plugin() -> None:
     code = "import sys, spasibo.app; print(sorted(m for m in sys.modules if 'default_plugins' in m))"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"
+
+
+def test_installed_plugin_failing_to_import_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken_entry_points(self, group, name=None):
+        raise ModuleNotFoundError("No module named 'spasibo_sms'")
+
+    monkeypatch.delenv("SPASIBO_DISABLE_PLUGIN_AUTOLOAD")
+    monkeypatch.setattr(pluggy.PluginManager, "load_setuptools_entrypoints", broken_entry_points)
+    with pytest.raises(PluginError, match=r"failed to load: .*spasibo_sms.*SPASIBO_BLOCK_PLUGINS=<name>"):
+        get_plugin_manager()
 
 
 def test_blocked_builtin_is_not_registered(monkeypatch: pytest.MonkeyPatch) -> None:
