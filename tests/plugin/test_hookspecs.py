@@ -47,6 +47,8 @@ def test_hook_docstring_says_purpose_then_each_parameter_then_return(name: str) 
 def test_firstresult_hooks_say_where_they_stop_and_others_do_not(name: str) -> None:
     doc = inspect.getdoc(getattr(hookspecs, name)) or ""
     assert (FIRSTRESULT_SENTENCE in doc) == bool(_spec_options(name)["firstresult"])
+    if FIRSTRESULT_SENTENCE in doc:
+        assert doc.rstrip().endswith(FIRSTRESULT_SENTENCE), f"{name}: the firstresult sentence comes last"
 
 
 @pytest.mark.parametrize("name", HOOKS)
