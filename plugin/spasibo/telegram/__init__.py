@@ -29,7 +29,20 @@ _EXPORTS: dict[str, str] = {
     "TOKEN_ENV": "spasibo.telegram.polling",
 }
 
-__all__ = list(_EXPORTS)
+__all__ = [
+    "TOKEN_ENV",
+    "GratitudeFilter",
+    "SpasiboMiddleware",
+    "TelegramTransport",
+    "allowed_reactions",
+    "bot_from_token",
+    "incoming_message",
+    "normalize_reaction",
+    "run_polling",
+    "setup",
+    "telegram_reaction",
+    "validate_telegram_rules",
+]
 
 if TYPE_CHECKING:
     from spasibo.telegram.emoji import (
@@ -42,8 +55,8 @@ if TYPE_CHECKING:
     from spasibo.telegram.messages import incoming_message
     from spasibo.telegram.middleware import SpasiboMiddleware
     from spasibo.telegram.polling import TOKEN_ENV, bot_from_token, run_polling
-    from spasibo.telegram.wiring import setup
     from spasibo.telegram.transport import TelegramTransport
+    from spasibo.telegram.wiring import setup
 
 
 def __getattr__(name: str) -> Any:

@@ -36,7 +36,7 @@ def normalize_reaction(emoji: str) -> str:
 
 
 def telegram_reaction(emoji: str, *, key: str = "emoji") -> str:
-    """Return ``emoji`` in Telegram's spelling, or raise ``ConfigError`` naming ``key`` when Telegram refuses it.
+    """Return ``emoji`` in Telegram's spelling; raise ``ConfigError`` naming ``key`` when Telegram refuses it.
 
     >>> telegram_reaction("❤️")
     '❤'
@@ -51,8 +51,8 @@ def telegram_reaction(emoji: str, *, key: str = "emoji") -> str:
 
 
 def validate_telegram_rules(settings: SpasiboSettings) -> None:
-    """Raise ``ConfigError`` naming ``rules[i].react`` for the first rule that may reach Telegram with an emoji
-    Telegram refuses.
+    """Raise ``ConfigError`` naming ``rules[i].react`` for the first rule that may reach Telegram with an
+    emoji Telegram refuses.
 
     A rule reaches Telegram when it names the ``telegram`` transport or names none (then a Telegram message
     goes to the transport named like its platform). ``setup()`` calls this, so a bad rule stops the bot at

@@ -69,7 +69,7 @@ class TelegramTransport:
         self.max_flood_wait_s = max_flood_wait_s
 
     async def send(self, request: ReactionRequest) -> ReactionResult:
-        """Set ``request.emoji`` (in Telegram's spelling) on the message; raise ``ReactionError`` if refused."""
+        """Set ``request.emoji`` (Telegram's spelling) on the message; raise ``ReactionError`` if refused."""
         emoji = telegram_reaction(request.emoji, key=f"rule {request.rule or '(unnamed)'}: react")
         message = request.message
         try:

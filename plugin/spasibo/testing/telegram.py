@@ -7,10 +7,10 @@
         await api.wait_for_reactions(1)
         assert api.reactions[0].emoji == ["❤"]
 
-It speaks just enough of the Bot API for spasibo's tests: ``getMe``, ``getUpdates`` (queued updates, ``offset``
-confirmation, a short long-poll), ``deleteWebhook``, ``sendMessage`` and ``setMessageReaction``, each
-answering Telegram-shaped JSON. Reactions and sent messages are recorded; ``fail_next_reaction`` scripts the
-errors Telegram gives (429 flood wait with ``retry_after``, 400 bad request).
+It speaks just enough of the Bot API for spasibo's tests: ``getMe``, ``getUpdates`` (queued updates,
+``offset`` confirmation, a short long-poll), ``deleteWebhook``, ``sendMessage`` and ``setMessageReaction``,
+each answering Telegram-shaped JSON. Reactions and sent messages are recorded; ``fail_next_reaction`` scripts
+the errors Telegram gives (429 flood wait with ``retry_after``, 400 bad request).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class SentMessage:
 
 @dataclass(frozen=True)
 class ScriptedError:
-    """An error ``setMessageReaction`` answers instead of succeeding (``retry_after`` for a 429 flood wait)."""
+    """An error ``setMessageReaction`` answers instead of succeeding (``retry_after``: a 429 flood wait)."""
 
     status: int
     description: str
@@ -63,7 +63,7 @@ Method = Callable[[dict[str, Any]], Awaitable[Any]]
 
 
 class FakeBotAPI:
-    """The fake server: start it (``async with``), point a bot at ``base_url``, queue updates, read records."""
+    """The fake server: start it (``async with``), point a bot at it, queue updates, read the records."""
 
     def __init__(self, token: str = DEFAULT_TOKEN, *, bot_username: str = "spasibo_test_bot") -> None:
         self.token = token
@@ -87,7 +87,7 @@ class FakeBotAPI:
             "setMessageReaction": self._set_message_reaction,
         }
 
-    # --- lifecycle -------------------------------------------------------------------------------------------
+    # --- lifecycle ---
 
     async def start(self) -> None:
         """Listen on a free loopback port; ``base_url`` is then set."""
@@ -116,11 +116,11 @@ class FakeBotAPI:
         await self.stop()
 
     def bot(self) -> Bot:
-        """A real aiogram ``Bot`` whose requests go to this server (close it with ``await bot.session.close()``)."""
+        """A real aiogram ``Bot`` whose requests go to this server (``await bot.session.close()`` after)."""
         session = AiohttpSession(api=TelegramAPIServer.from_base(self.base_url))
         return Bot(self.token, session=session)
 
-    # --- what a test scripts ---------------------------------------------------------------------------------
+    # --- what a test scripts ---
 
     def message_json(
         self,
@@ -169,7 +169,7 @@ class FakeBotAPI:
         async with asyncio.timeout(timeout_s), self._changed:
             await self._changed.wait_for(lambda: not self.updates)
 
-    # --- the HTTP side ---------------------------------------------------------------------------------------
+    # --- the HTTP side ---
 
     async def _notify(self) -> None:
         async with self._changed:
