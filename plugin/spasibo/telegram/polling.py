@@ -37,12 +37,14 @@ async def run_polling(
     *,
     api_base: str | None = None,
     dispatcher: Dispatcher | None = None,
+    handle_signals: bool = True,
 ) -> None:
     """Poll Telegram for messages and react to thanks per ``app``'s rules until stopped (Ctrl+C).
 
     ``dispatcher`` may carry the host's own handlers; by default it has none, so the bot only reacts.
+    ``handle_signals=False`` leaves SIGINT/SIGTERM alone (stop it with ``dispatcher.stop_polling()``).
     """
     bot = bot_from_token(token, api_base=api_base)
     dispatcher = dispatcher or Dispatcher()
     setup(dispatcher, app)
-    await dispatcher.start_polling(bot)
+    await dispatcher.start_polling(bot, handle_signals=handle_signals)
