@@ -2,7 +2,8 @@
 production regex, plus one 4 KB message. Run: ``.venv/bin/python benchmarks/detector.py [corpus.tsv]``.
 
 The default detector is built before timing (it is built once per process in production too). Each figure
-is the median of several passes over the whole corpus; the verdicts are not cached between passes.
+is the median of several passes over the whole corpus. Verdicts are never cached, but the detector remembers
+how each distinct word reads (a bounded memo), so a first "cold" pass on a fresh detector is printed too.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from spasibo.detect import default_detector
+from spasibo.detect import GratitudeDetector, default_detector
 from spasibo.detect.evaluation import read_corpus
 
 PASSES = 7
@@ -47,7 +48,10 @@ def per_message_us(judge: Callable[[str], object], texts: list[str], passes: int
 
 
 def long_message(texts: list[str]) -> str:
-    """A realistic 4 KB message: corpus lines glued together, thanks at the end."""
+    """A 4 KB message: corpus lines glued together (dozens of thanks, sarcasm, requests), thanks at the end.
+
+    Harder than a real long message, which holds one or two thanks: every phrase found is checked for vetoes.
+    """
     body = " ".join(texts)
     return body[: LONG_MESSAGE_CHARS - len(" Спасибо!")] + " Спасибо!"
 
@@ -55,16 +59,21 @@ def long_message(texts: list[str]) -> str:
 def main() -> None:
     texts = [message.text for message in read_corpus(corpus_path())]
     detector = default_detector()
-    detector.detect("прогрев")  # build and warm the detector outside the timing
+    detector.detect("прогрев")  # build the detector outside the timing
+    cold = per_message_us(GratitudeDetector().detect, texts, passes=1)
     ours = per_message_us(detector.detect, texts)
     baseline = per_message_us(BASELINE.search, texts)
     long_text = long_message(texts)
     long_us = per_message_us(detector.detect, [long_text] * LONG_MESSAGE_REPEATS)
     print(f"corpus                 {len(texts)} messages, median of {PASSES} passes")
-    print(f"spasibo detect()       {ours:8.2f} µs/message")
+    print(f"spasibo detect()       {ours:8.2f} µs/message ({cold:.2f} on the first pass of a fresh detector)")
     print(f"baseline regex search  {baseline:8.2f} µs/message")
     print(f"ratio                  {ours / baseline:8.1f} × baseline (target ≤ 3)")
     print(f"4 KB message           {long_us:8.1f} µs ({len(long_text)} chars; target ≤ 1000)")
+    settings = detector.settings
+    print(
+        f"  (texts over {settings.max_text_chars} chars are read as two {settings.window_chars}-char windows)"
+    )
 
 
 if __name__ == "__main__":

@@ -56,3 +56,24 @@ def test_praying_hands_with_a_request_mean_please():
 @pytest.mark.parametrize("text", ["❤️", "👍", "ок"])
 def test_a_bare_heart_like_or_ok_is_not_thanks(text):
     assert not detect(text).gratitude
+
+
+def test_a_request_before_thanks_in_advance_needs_a_reply():
+    verdict = detect("Подскажите адрес, заранее спасибо")
+    assert (verdict.gratitude, verdict.closing) == (True, False)
+
+
+def test_praying_hands_with_a_request_say_why_they_are_not_thanks():
+    assert detect("🙏 подскажите адрес").reason == "weak"
+
+
+def test_a_clause_opening_with_an_imperative_is_a_request():
+    assert not detect("Спасибо, уже подъезжаю, откройте шлагбаум").closing
+
+
+def test_an_imperative_ending_mid_clause_is_not_a_request():
+    assert detect("Благодарим за напоминание о визите").closing
+
+
+def test_a_wishing_imperative_is_a_pleasantry():
+    assert detect("Благодарю! Берегите себя").closing

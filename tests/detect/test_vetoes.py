@@ -123,3 +123,7 @@ def test_a_question_about_how_to_thank_is_a_request(text):
 
 def test_expressing_gratitude_is_thanks():
     assert detect("Хочу выразить благодарность мастеру Анне").gratitude
+
+
+def test_thanks_for_a_failure_is_sarcasm():
+    assert detect("Благодаря вашей ошибке я пропустила приём").reason == "sarcasm"

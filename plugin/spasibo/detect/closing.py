@@ -27,6 +27,7 @@ class ClosingJudge:
     def __init__(self, packs: Iterable[PhrasePack]) -> None:
         packs = list(packs)
         self.reply_cues = CueSet(cue for pack in packs for cue in pack.reply_cues)
+        self.request_openers = CueSet(cue for pack in packs for cue in pack.request_openers)
         self.refusal_cues = CueSet(cue for pack in packs for cue in pack.refusal_cues)
         self.pleasantries = CueSet(cue for pack in packs for cue in pack.pleasantries)
         self.breakers = frozenset(word for pack in packs for word in pack.clause_breakers)
@@ -43,13 +44,19 @@ class ClosingJudge:
         for start, end in self.reply_cues.find_all(words):
             if start > 0 and words[start - 1] == _NEGATION:
                 continue
+            if self.pleasantries.covers(words[start:end]):
+                continue  # "берегите себя" is a wish, not a request
             cue_end = positions[end - 1]
-            if any(
-                first - cue_end > 0 and _words_between(context, cue_end, first) < _LEAD_IN_WORDS
-                for first in match_starts
-            ):
+            if any(_leads_into(context, cue_end, first) for first in match_starts):
                 continue
             return True
+        for start, end in self.request_openers.find_all(words):
+            if not _starts_clause(tokens, positions[start], inside) or self.pleasantries.covers(
+                words[start:end]
+            ):
+                continue  # mid-clause "о визите" is a noun; "берегите себя" is a wish
+            if not any(_leads_into(context, positions[end - 1], first) for first in match_starts):
+                return True  # "..., откройте шлагбаум"; but "примите мою благодарность" is the thanks
         return self._continues_after_breaker(context, matches)
 
     def _continues_after_breaker(self, context: MessageContext, matches: Sequence[PhraseMatch]) -> bool:
@@ -95,8 +102,13 @@ def _sentence_has(tokens: Sequence[Token], index: int, inside: set[int]) -> bool
     return False
 
 
-def _words_between(context: MessageContext, left: int, right: int) -> int:
-    return sum(1 for token in context.tokens[left + 1 : right] if token.kind in WORD_KINDS)
+def _leads_into(context: MessageContext, cue_end: int, first: int) -> bool:
+    """True when the cue opens the thanks itself ("хочу сказать спасибо"): a few words before it, no mark
+    in between (a comma makes "подскажите адрес, заранее спасибо" a request followed by thanks)."""
+    between = context.tokens[cue_end + 1 : first]
+    if cue_end >= first or any(token.kind in (Kind.PUNCT, Kind.END) for token in between):
+        return False
+    return sum(1 for token in between if token.kind in WORD_KINDS) < _LEAD_IN_WORDS
 
 
 def _rest_of_sentence(context: MessageContext, start: int) -> list[str]:

@@ -20,10 +20,13 @@ class MessageContext:
     text: str
     tokens: Sequence[Token]
     breakers: frozenset[str]
+    reach_words: int = 50  # the widest window any check asks for; walks stop there
     quotes: list[tuple[int, int]] = field(init=False)
+    # (token, scope, direction) -> the words up to the scope's boundary, for every rule to slice
+    _windows: dict[tuple[int, VetoScope, int], list[str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.quotes = _quoted_ranges(self.tokens)
+        self.quotes = _quoted_ranges(self.tokens) if any(t.kind is Kind.PUNCT for t in self.tokens) else []
 
     def _stops(self, token: Token, scope: VetoScope) -> bool:
         if token.kind is Kind.END:
@@ -34,29 +37,32 @@ class MessageContext:
 
     def words_before(self, first: int, window: int, scope: VetoScope) -> list[str]:
         """Up to ``window`` words right before token ``first``, in order, stopping at the scope's boundary."""
-        words: list[str] = []
-        index = first - 1
-        while index >= 0 and len(words) < window:
-            token = self.tokens[index]
-            if self._stops(token, scope):
-                break
-            if token.kind in WORD_KINDS:
-                words.append(token.text)
-            index -= 1
-        words.reverse()
-        return words
+        words = self._walk(first - 1, -1, scope)
+        return words[-window:] if window else []
 
     def words_after(self, last: int, window: int, scope: VetoScope) -> list[str]:
         """Up to ``window`` words from token ``last`` on, stopping at the scope's boundary."""
-        words: list[str] = []
-        index = last
-        while index < len(self.tokens) and len(words) < window:
-            token = self.tokens[index]
+        return self._walk(last, 1, scope)[:window]
+
+    def _walk(self, start: int, step: int, scope: VetoScope) -> list[str]:
+        """The words from token ``start`` in direction ``step`` up to the boundary (at most a sentence)."""
+        key = (start, scope, step)
+        words = self._windows.get(key)
+        if words is not None:
+            return words
+        words = []
+        index = start
+        tokens = self.tokens
+        while 0 <= index < len(tokens) and len(words) < self.reach_words:
+            token = tokens[index]
             if self._stops(token, scope):
                 break
             if token.kind in WORD_KINDS:
                 words.append(token.text)
-            index += 1
+            index += step
+        if step < 0:
+            words.reverse()
+        self._windows[key] = words
         return words
 
     def ends_with_question(self, last: int) -> bool:

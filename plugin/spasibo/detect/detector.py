@@ -23,6 +23,7 @@ from spasibo.phrases.pack import PhrasePack
 
 GRATITUDE = "gratitude"
 TRUNCATED = "truncated"
+WEAK_ALONE = "weak"  # only a weak phrase (🙏) next to a request: it means "please"
 # verdicts are frozen, so the two "nothing found" answers are built once and shared
 _NOTHING = Verdict()
 _TRUNCATED_NOTHING = Verdict(truncated=True, reason=TRUNCATED)
@@ -66,13 +67,13 @@ class GratitudeDetector:
         Any string is accepted (empty, huge, control characters); texts longer than ``max_text_chars`` are
         read as a head and a tail window and the verdict says ``truncated=True``.
         """
-        if not isinstance(text, str):
+        if not isinstance(text, str):  # a host passing None or a number gets a verdict, not a crash
             text = "" if text is None else str(text)
         tokens, truncated = self._tokens(text)
         matches = [m for m in self._matcher.find(tokens, text) if m.score >= self.settings.min_score]
         if not matches:
             return _TRUNCATED_NOTHING if truncated else _NOTHING
-        context = MessageContext(text, tokens, self._closing.breakers)
+        context = MessageContext(text, tokens, self._closing.breakers, self._vetoes.reach_words)
         vetoed: dict[int, VetoHit] = {}
         for index, match in enumerate(matches):
             hit = self._vetoes.check(match, context)
@@ -86,15 +87,15 @@ class GratitudeDetector:
         ]
         winners = self._winning_matches(accepted, context)
         if not winners:
-            first_index = min(vetoed) if vetoed else 0
-            rejected = matches[first_index]
-            reason = vetoed[first_index].family if vetoed else "weak"
-            if wide:
-                reason = sorted(wide)[0]
-            return self._verdict(text, rejected, truncated, reason=reason, accepted=False)
+            # point at the phrase that decided it: a message-wide veto first, else the first veto
+            deciding = [i for i, hit in vetoed.items() if hit.message_wide] or sorted(vetoed)
+            if deciding:
+                index = deciding[0]
+                return self._verdict(matches[index], truncated, reason=vetoed[index].family, accepted=False)
+            return self._verdict(matches[0], truncated, reason=WEAK_ALONE, accepted=False)
         closing = not self._closing.needs_reply(context, winners)
         best = max(winners, key=lambda m: (m.score, -m.first))
-        return self._verdict(text, best, truncated, closing=closing, accepted=True)
+        return self._verdict(best, truncated, closing=closing, accepted=True)
 
     def _winning_matches(self, accepted: list[PhraseMatch], context: MessageContext) -> list[PhraseMatch]:
         """The accepted matches of the winning intent: gratitude first, else the best-scoring other one.
@@ -119,7 +120,6 @@ class GratitudeDetector:
 
     def _verdict(
         self,
-        text: str,
         match: PhraseMatch,
         truncated: bool,
         *,

@@ -8,8 +8,7 @@ as one edit. Words a pack lists as lookalikes ("благодаря") are never m
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -64,11 +63,11 @@ class PhraseMatch:
     span: tuple[int, int]
     edits: int
     reading: str
+    score: float = field(init=False)  # confidence 0–100 that the phrase is really there
 
-    @cached_property
-    def score(self) -> float:
-        """Confidence 0–100 that the phrase is really there, from edits and the kind of reading."""
-        return max(0.0, 100.0 - READING_PENALTY[self.reading] - _FUZZY_PENALTY_PER_EDIT * self.edits)
+    def __post_init__(self) -> None:
+        penalty = READING_PENALTY[self.reading] + _FUZZY_PENALTY_PER_EDIT * self.edits
+        object.__setattr__(self, "score", max(0.0, 100.0 - penalty))
 
 
 class PhraseMatcher:
@@ -94,7 +93,8 @@ class PhraseMatcher:
         self._heads = {word[:_AFFIX_LEN] for word in fuzzy}
         self._tails = {word[-_AFFIX_LEN:] for word in fuzzy}
         self._max_fuzzy_len = max((len(word) for word in fuzzy), default=0) + 2
-        self._memo: dict[str, list[tuple[str, int, str]]] = {}
+        # tuples, not lists: the garbage collector stops tracking tuples of strings and ints
+        self._memo: dict[str, tuple[tuple[str, int, str], ...]] = {}
 
     def _first_word(self, word: str) -> tuple[str, int] | None:
         """The phrase-starting word ``word`` reads as, with the edits it took, or None."""
@@ -153,7 +153,7 @@ class PhraseMatcher:
         matches.sort(key=lambda match: match.first)
         return matches
 
-    def _readings_of(self, word: str) -> list[tuple[str, int, str]]:
+    def _readings_of(self, word: str) -> tuple[tuple[str, int, str], ...]:
         """Every phrase-starting word ``word`` can be read as: (target, edits, reading), best first.
 
         Remembered per word (bounded), since chat vocabulary repeats and most words read as nothing.
@@ -169,8 +169,8 @@ class PhraseMatcher:
                 readings.append((target, edits, "fuzzy" if reading == "exact" and edits else reading))
         if len(self._memo) >= _MEMO_WORDS:
             self._memo.clear()
-        self._memo[word] = readings
-        return readings
+        known = self._memo[word] = tuple(readings)
+        return known
 
     def _match_at(self, tokens: Sequence[Token], content: list[int], position: int) -> PhraseMatch | None:
         token = tokens[content[position]]

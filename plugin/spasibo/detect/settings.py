@@ -15,8 +15,9 @@ class DetectorSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    max_text_chars: int = Field(default=4096, ge=16)
-    window_chars: int = Field(default=1024, ge=8)
+    # chat messages are rarely longer; a longer one is a story whose thanks sits at its start or end
+    max_text_chars: int = Field(default=2048, ge=16)
+    window_chars: int = Field(default=512, ge=8)
     min_score: float = Field(default=70.0, ge=0.0, le=100.0)
     scare_quotes_are_sarcasm: bool = True  # «вежливого» in lower case right after thanks mocks it
     latin_brand_names: bool = True  # "конфет Merci": a capitalised Latin word after a Russian word is a name

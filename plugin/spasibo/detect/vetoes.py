@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from spasibo.detect.context import MessageContext
 from spasibo.detect.cues import CueSet
-from spasibo.detect.matcher import CONTENT_KINDS, PhraseMatch
+from spasibo.detect.matcher import PhraseMatch
 from spasibo.detect.normalize import Kind
 from spasibo.detect.settings import DetectorSettings
 from spasibo.phrases.pack import PhrasePack, VetoPosition, VetoRule
@@ -50,6 +50,8 @@ class Vetoes:
         for pack in packs:
             compiled = [CompiledVeto(rule, CueSet(rule.cues)) for rule in pack.vetoes]
             self._by_intent.setdefault(pack.intent, []).extend(compiled)
+        windows = [veto.rule.window for vetoes in self._by_intent.values() for veto in vetoes]
+        self.reach_words = max([_SCARE_QUOTE_WINDOW_WORDS, *windows])  # how far a context walk must see
 
     def check(self, match: PhraseMatch, context: MessageContext) -> VetoHit | None:
         """The first veto that rejects ``match`` in this message, or None when the phrase stands."""
@@ -84,9 +86,4 @@ def _is_brand_name(match: PhraseMatch, context: MessageContext) -> bool:
     if original.islower():
         return False
     previous = context.tokens[match.first - 1] if match.first > 0 else None
-    return (
-        previous is not None
-        and previous.kind in CONTENT_KINDS
-        and previous.kind is Kind.WORD
-        and not previous.text.isascii()
-    )
+    return previous is not None and previous.kind is Kind.WORD and not previous.text.isascii()

@@ -53,7 +53,8 @@ class PhrasePack(BaseModel):
     a message that otherwise needs no reply, since 🙏 also means "please". ``lookalikes`` are words that
     resemble a phrase but never mean it (Спасская, благодаря). ``pleasantries`` ("ок", "до встречи") may
     surround a weak phrase. ``reply_cues`` mark a message that still needs a text reply
-    (a request, a question, a problem); ``refusal_cues`` keep a "спасибо, но я откажусь" a closing;
+    (a request, a question, a problem), and so does a clause opening with one of ``request_openers``
+    (imperative endings such as "*ите"); ``refusal_cues`` keep a "спасибо, но я откажусь" a closing;
     ``clause_breakers`` ("но", "только") start a new clause. ``source`` names the file or plugin it came from.
     """
 
@@ -67,6 +68,7 @@ class PhrasePack(BaseModel):
     lookalikes: tuple[str, ...] = ()
     pleasantries: tuple[str, ...] = ()
     reply_cues: tuple[str, ...] = ()
+    request_openers: tuple[str, ...] = ()
     refusal_cues: tuple[str, ...] = ()
     clause_breakers: tuple[str, ...] = ()
     vetoes: tuple[VetoRule, ...] = ()
