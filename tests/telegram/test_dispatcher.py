@@ -26,6 +26,26 @@ QUESTION = "Где мой заказ?"
 SARCASM = "спасибо за испорченный вечер"
 
 
+def recording_host(app: Spasibo) -> tuple[Dispatcher, list[Outcome | None]]:
+    """A host bot wired with ``setup`` whose only handler records the ``spasibo_outcome`` it receives."""
+    dp = Dispatcher()
+    setup(dp, app)
+    seen: list[Outcome | None] = []
+
+    @dp.message()
+    async def answer(message: Message, spasibo_outcome: Outcome | None) -> None:
+        seen.append(spasibo_outcome)
+
+    return dp, seen
+
+
+def only_outcome(seen: list[Outcome | None]) -> Outcome:
+    """The one outcome a host handler received."""
+    assert len(seen) == 1
+    assert seen[0] is not None
+    return seen[0]
+
+
 async def test_polled_thanks_gets_a_heart_on_its_own_chat_and_message(
     api: FakeBotAPI, bot: Bot, app: Spasibo
 ) -> None:
@@ -77,33 +97,19 @@ async def test_host_handler_receives_the_outcome_and_skips_its_reply_to_a_closin
 
 
 async def test_outcome_says_why_a_question_got_no_reaction(api: FakeBotAPI, bot: Bot, app: Spasibo) -> None:
-    dp = Dispatcher()
-    setup(dp, app)
-    seen: list[Outcome | None] = []
-
-    @dp.message()
-    async def answer(message: Message, spasibo_outcome: Outcome | None) -> None:
-        seen.append(spasibo_outcome)
-
+    dp, seen = recording_host(app)
     await deliver(dp, bot, api.queue_message(QUESTION))
-    assert seen[0] is not None
-    assert (seen[0].reacted, seen[0].skipped) == (False, SkipReason.NOT_DETECTED)
+    outcome = only_outcome(seen)
+    assert (outcome.reacted, outcome.skipped) == (False, SkipReason.NOT_DETECTED)
     assert api.reactions == []
 
 
 async def test_incoming_message_carries_telegrams_ids_and_chat_kind(
     api: FakeBotAPI, bot: Bot, app: Spasibo
 ) -> None:
-    dp = Dispatcher()
-    setup(dp, app)
-    seen: list[Outcome] = []
-
-    @dp.message()
-    async def answer(message: Message, spasibo_outcome: Outcome) -> None:
-        seen.append(spasibo_outcome)
-
+    dp, seen = recording_host(app)
     await deliver(dp, bot, api.queue_message(THANKS, chat_id=-100500, user_id=31, chat_type="supergroup"))
-    message = seen[0].message
+    message = only_outcome(seen).message
     assert (message.platform, message.chat, message.sender, message.is_group, message.from_me) == (
         "telegram",
         "-100500",
@@ -115,34 +121,22 @@ async def test_incoming_message_carries_telegrams_ids_and_chat_kind(
 
 
 async def test_bots_own_message_gets_no_reaction(api: FakeBotAPI, bot: Bot, app: Spasibo) -> None:
-    dp = Dispatcher()
-    setup(dp, app)
-    seen: list[Outcome] = []
-
-    @dp.message()
-    async def answer(message: Message, spasibo_outcome: Outcome) -> None:
-        seen.append(spasibo_outcome)
-
+    dp, seen = recording_host(app)
     await deliver(dp, bot, api.queue_message(THANKS, user_id=api.bot_id))
-    assert (seen[0].message.from_me, seen[0].skipped) == (True, SkipReason.OWN_MESSAGE)
+    outcome = only_outcome(seen)
+    assert (outcome.message.from_me, outcome.skipped) == (True, SkipReason.OWN_MESSAGE)
     assert api.reactions == []
 
 
 async def test_telegram_refusing_the_reaction_is_reported_and_the_host_handler_still_runs(
     api: FakeBotAPI, bot: Bot, app: Spasibo
 ) -> None:
-    dp = Dispatcher()
-    setup(dp, app)
-    seen: list[Outcome] = []
-
-    @dp.message()
-    async def answer(message: Message, spasibo_outcome: Outcome) -> None:
-        seen.append(spasibo_outcome)
-
+    dp, seen = recording_host(app)
     api.fail_next_reaction(400, "Bad Request: message to react not found")
     await deliver(dp, bot, api.queue_message(THANKS))
-    assert seen[0].skipped == SkipReason.TRANSPORT_ERROR
-    assert "the message is gone" in (seen[0].error or "")
+    outcome = only_outcome(seen)
+    assert outcome.skipped == SkipReason.TRANSPORT_ERROR
+    assert "the message is gone" in (outcome.error or "")
 
 
 async def test_failure_inside_spasibo_does_not_stop_the_host_handler(
@@ -152,14 +146,7 @@ async def test_failure_inside_spasibo_does_not_stop_the_host_handler(
         raise RuntimeError("detector exploded")
 
     monkeypatch.setattr(app, "feed", broken_feed)
-    dp = Dispatcher()
-    setup(dp, app)
-    seen: list[Outcome | None] = []
-
-    @dp.message()
-    async def answer(message: Message, spasibo_outcome: Outcome | None) -> None:
-        seen.append(spasibo_outcome)
-
+    dp, seen = recording_host(app)
     await deliver(dp, bot, api.queue_message(THANKS))
     assert seen == [None]
     assert "detector exploded" in caplog.text

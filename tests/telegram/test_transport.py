@@ -55,32 +55,24 @@ async def test_second_flood_wait_in_a_row_is_rate_limited(api: FakeBotAPI, bot: 
     assert api.reactions == []
 
 
-async def test_deleted_message_is_a_final_error_saying_so(api: FakeBotAPI, bot: Bot) -> None:
-    api.fail_next_reaction(400, "Bad Request: message to react not found")
-    with pytest.raises(ReactionError, match="the message is gone") as raised:
+@pytest.mark.parametrize(
+    ("status", "description", "explained", "retryable"),
+    [
+        (400, "Bad Request: message to react not found", "the message is gone", False),
+        (400, "Bad Request: REACTION_INVALID", "reactions are disabled in this chat", False),
+        (403, "Forbidden: bot was kicked from the group chat", "may not react in this chat", False),
+        (502, "Bad Gateway", "Telegram unreachable", True),
+    ],
+    ids=["message-deleted", "reactions-disabled", "bot-kicked", "server-error"],
+)
+async def test_telegram_refusal_is_a_reaction_error_that_says_why_and_whether_to_retry(
+    api: FakeBotAPI, bot: Bot, status: int, description: str, explained: str, retryable: bool
+) -> None:
+    api.fail_next_reaction(status, description)
+    with pytest.raises(ReactionError, match=explained) as raised:
         await TelegramTransport(bot).send(request())
-    assert raised.value.retryable is False
-
-
-async def test_reactions_disabled_in_the_chat_is_a_final_error_saying_so(api: FakeBotAPI, bot: Bot) -> None:
-    api.fail_next_reaction(400, "Bad Request: REACTION_INVALID")
-    with pytest.raises(ReactionError, match="reactions are disabled in this chat") as raised:
-        await TelegramTransport(bot).send(request())
-    assert raised.value.retryable is False
-
-
-async def test_bot_removed_from_the_chat_is_a_final_error(api: FakeBotAPI, bot: Bot) -> None:
-    api.fail_next_reaction(403, "Forbidden: bot was kicked from the group chat")
-    with pytest.raises(ReactionError, match="may not react in this chat") as raised:
-        await TelegramTransport(bot).send(request())
-    assert raised.value.retryable is False
-
-
-async def test_telegram_server_error_may_be_retried(api: FakeBotAPI, bot: Bot) -> None:
-    api.fail_next_reaction(502, "Bad Gateway")
-    with pytest.raises(ReactionError, match="Telegram unreachable") as raised:
-        await TelegramTransport(bot).send(request())
-    assert raised.value.retryable is True
+    assert raised.value.retryable is retryable
+    assert description in str(raised.value)
 
 
 async def test_unreachable_server_is_a_retryable_error(api: FakeBotAPI, bot: Bot) -> None:
