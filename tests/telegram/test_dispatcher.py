@@ -16,7 +16,7 @@ from spasibo.app import Spasibo
 from spasibo.errors import ConfigError
 from spasibo.models import Outcome, SkipReason, Verdict
 from spasibo.settings import RuleSettings
-from spasibo.telegram import GratitudeFilter, setup
+from spasibo.telegram import GratitudeFilter, TelegramTransport, setup
 from spasibo.testing.telegram import FakeBotAPI
 
 from .conftest import deliver, make_app, polling
@@ -229,3 +229,41 @@ async def test_gratitude_filter_without_an_app_says_how_to_give_it_one(api: Fake
 def test_gratitude_filter_refuses_a_score_outside_0_to_100() -> None:
     with pytest.raises(ConfigError, match="min_score"):
         GratitudeFilter(min_score=150)
+
+
+async def test_long_flood_wait_is_reported_as_rate_limited(api: FakeBotAPI, bot: Bot, app: Spasibo) -> None:
+    dp, seen = recording_host(app)
+    api.fail_next_reaction(429, "Too Many Requests: retry after 60", retry_after=60)
+    await deliver(dp, bot, api.queue_message(THANKS))
+    outcome = only_outcome(seen)
+    assert outcome.skipped == SkipReason.RATE_LIMITED
+    assert api.reactions == []
+
+
+async def test_message_without_text_reaches_the_host_with_no_outcome(
+    api: FakeBotAPI, bot: Bot, app: Spasibo
+) -> None:
+    dp, seen = recording_host(app)
+    update = api.queue_message("")
+    del update["message"]["text"]
+    update["message"]["sticker"] = {
+        "file_id": "s",
+        "file_unique_id": "u",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+    }
+    await deliver(dp, bot, update)
+    assert seen == [None]
+    assert "setMessageReaction" not in api.calls
+
+
+async def test_transport_the_host_registered_is_kept(api: FakeBotAPI, bot: Bot, app: Spasibo) -> None:
+    mine = TelegramTransport(bot)
+    app.use_transport(mine)
+    dp, _ = recording_host(app)
+    await deliver(dp, bot, api.queue_message(THANKS))
+    assert app.transports["telegram"] is mine
+    assert len(api.reactions) == 1
