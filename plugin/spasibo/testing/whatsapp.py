@@ -330,19 +330,42 @@ def message_event(
     from_me: bool = False,
     timestamp: int | None = None,
 ) -> MessageEvent:
-    """A real neonize ``Message`` event for ``body`` in ``chat`` from ``sender`` (a group when ``@g.us``)."""
+    """A complete neonize ``Message`` event (every proto2 required field set, so it serialises like the real one)
+    for ``body`` in ``chat`` from ``sender``; a chat on ``g.us`` is a group."""
     chat_jid = parse_jid(chat)
     sender_jid = parse_jid(sender) if sender else chat_jid
+    no_jid = JID(User="", RawAgent=0, Device=0, Integrator=0, Server="", IsEmpty=True)
     return MessageEvent(
         Info=MessageInfo(
             MessageSource=MessageSource(
-                Chat=chat_jid, Sender=sender_jid, IsFromMe=from_me, IsGroup=chat_jid.Server == "g.us"
+                Chat=chat_jid,
+                Sender=sender_jid,
+                IsFromMe=from_me,
+                IsGroup=chat_jid.Server == "g.us",
+                SenderAlt=no_jid,
+                RecipientAlt=no_jid,
+                BroadcastListOwner=no_jid,
             ),
             ID=message_id,
-            Timestamp=int(time.time()) if timestamp is None else timestamp,
+            ServerID=0,
             Type="text",
+            Pushname="",
+            Timestamp=int(time.time()) if timestamp is None else timestamp,
+            Category="",
+            Multicast=False,
+            MediaType="",
+            Edit="",
         ),
         Message=body,
+        IsEphemeral=False,
+        IsViewOnce=False,
+        IsViewOnceV2=False,
+        IsViewOnceV2Extension=False,
+        IsDocumentWithCaption=False,
+        IsLottieSticker=False,
+        IsEdit=False,
+        UnavailableRequestID="",
+        RetryCount=0,
     )
 
 
