@@ -27,6 +27,7 @@ from neonize.proto.Neonize_pb2 import (
     JID,
     QR,
     Connected,
+    ConnectFailureReason,
     Disconnected,
     LoggedOut,
     MessageInfo,
@@ -248,7 +249,7 @@ class FakeWhatsAppClient:
     def logged_out_event(self) -> None:
         """The user removed this device on the phone."""
         self.connected = False
-        self.emit(LoggedOut(OnConnect=False, Reason=LoggedOut.LOGGED_OUT))
+        self.emit(LoggedOut(OnConnect=False, Reason=ConnectFailureReason.Value("LOGGED_OUT")))
 
     def stream_replaced_event(self) -> None:
         """Another client connected with the same login."""
@@ -445,6 +446,7 @@ class ManualClock:
 
     async def advance(self, seconds: float) -> None:
         """Move time forward, waking every sleeper that is due, in order, letting each run."""
+        await settle()  # let tasks that are about to sleep register first
         target = self._now + seconds
         while self._waiters and self._waiters[0][0] <= target:
             wake_at, _, future = heapq.heappop(self._waiters)

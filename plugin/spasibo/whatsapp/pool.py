@@ -380,9 +380,10 @@ class SessionPool:
                 await self._wait_for_end(session, task)
             except Exception as error:  # a failed connect (offline, DNS, refused) is retryable by design
                 session.last_error = f"connect failed: {error or type(error).__name__}"
-                session.first_signal.set()
             if session.stopping or session.terminal:
                 break
+            session.state = SessionState.RECONNECTING
+            session.first_signal.set()  # add_session returns now, reporting the failure
             if session.connected.is_set():
                 attempt = 1  # it worked before dropping: start a fresh series of attempts
             else:
