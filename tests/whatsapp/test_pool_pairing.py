@@ -72,7 +72,9 @@ async def test_stored_login_connects_without_a_qr(pool, factory):
     assert info.qr is None
 
 
-async def test_pairing_timeout_stops_the_half_open_client_and_tells_the_caller(pool, factory, clock, settings):
+async def test_pairing_timeout_stops_the_half_open_client_and_tells_the_caller(
+    pool, factory, clock, settings
+):
     info = await pool.add_session("acme")
     client = factory.latest["acme"]
     await clock.advance(settings.pairing_timeout_s)

@@ -42,8 +42,13 @@ async def test_failed_reconnects_back_off_exponentially_then_give_up(pool, facto
 
 
 async def test_backoff_is_capped_by_the_max_delay(factory, clock, tmp_path):
-    settings = PoolSettings(auth_database=str(tmp_path), reconnect_max_attempts=4, reconnect_base_delay_s=5,
-                            reconnect_max_delay_s=12, reconnect_jitter_ratio=0)
+    settings = PoolSettings(
+        auth_database=str(tmp_path),
+        reconnect_max_attempts=4,
+        reconnect_base_delay_s=5,
+        reconnect_max_delay_s=12,
+        reconnect_jitter_ratio=0,
+    )
     async with SessionPool(settings, client_factory=factory, clock=clock.now, sleep=clock.sleep) as pool:
         client = await connect(pool, factory)
         client.connect_failures = 99
@@ -55,8 +60,9 @@ async def test_backoff_is_capped_by_the_max_delay(factory, clock, tmp_path):
 
 async def test_jitter_spreads_delays_within_the_ratio(factory, clock, tmp_path):
     settings = PoolSettings(auth_database=str(tmp_path), reconnect_jitter_ratio=0.2)
-    async with SessionPool(settings, client_factory=factory, clock=clock.now, sleep=clock.sleep,
-                           rng=random.Random(7)) as pool:
+    async with SessionPool(
+        settings, client_factory=factory, clock=clock.now, sleep=clock.sleep, rng=random.Random(7)
+    ) as pool:
         delays = [pool._backoff_s(1) for _ in range(200)]
     assert 4.0 <= min(delays) < 4.5 and 5.5 < max(delays) <= 6.0
 
@@ -87,7 +93,11 @@ async def test_reconnect_after_a_working_connection_starts_a_fresh_series(pool, 
     [
         ("logged_out_event", "logged_out", "logged out by WhatsApp (LOGGED_OUT)"),
         ("stream_replaced_event", "replaced", "stream replaced: another client logged in with this account"),
-        ("temporary_ban_event", "banned", "temporarily banned: SENT_TOO_MANY_SAME_MESSAGE, expires in 3600 s"),
+        (
+            "temporary_ban_event",
+            "banned",
+            "temporarily banned: SENT_TOO_MANY_SAME_MESSAGE, expires in 3600 s",
+        ),
     ],
 )
 async def test_terminal_events_stop_the_session_without_retry(pool, factory, clock, trigger, state, reason):
@@ -132,8 +142,9 @@ async def test_health_check_records_active_and_total(pool, factory, clock, setti
 
 
 async def test_health_task_is_cancelled_on_shutdown(factory, clock, tmp_path):
-    pool = SessionPool(PoolSettings(auth_database=str(tmp_path)), client_factory=factory, clock=clock.now,
-                       sleep=clock.sleep)
+    pool = SessionPool(
+        PoolSettings(auth_database=str(tmp_path)), client_factory=factory, clock=clock.now, sleep=clock.sleep
+    )
     await pool.start()
     health = pool._health_task
     assert health is not None and not health.done()

@@ -124,7 +124,9 @@ async def test_breaker_opens_after_consecutive_failures_then_fails_fast(pool, fa
     assert client.sent == []
 
 
-async def test_breaker_half_opens_after_cooldown_and_a_successful_trial_closes_it(pool, factory, clock, settings):
+async def test_breaker_half_opens_after_cooldown_and_a_successful_trial_closes_it(
+    pool, factory, clock, settings
+):
     client = await connect(pool, factory)
     client.send_error = "timeout"
     for _ in range(settings.breaker_failure_threshold):
@@ -147,7 +149,9 @@ async def test_send_that_hangs_fails_after_the_send_timeout(factory, tmp_path):
 
 
 async def test_shutdown_lets_in_flight_sends_finish_within_the_deadline(factory, tmp_path):
-    async with SessionPool(PoolSettings(auth_database=str(tmp_path), shutdown_deadline_s=5), client_factory=factory) as pool:
+    async with SessionPool(
+        PoolSettings(auth_database=str(tmp_path), shutdown_deadline_s=5), client_factory=factory
+    ) as pool:
         client = await connect(pool, factory)
         client.send_gate = asyncio.Event()
         sends = [asyncio.create_task(pool.send_reaction("acme", CUSTOMER, "❤️", f"M{i}")) for i in range(3)]
@@ -189,7 +193,9 @@ async def test_incoming_message_is_fed_to_the_pipeline(factory, tmp_path):
     async def feed(message):
         fed.append(message)
 
-    async with SessionPool(PoolSettings(auth_database=str(tmp_path)), client_factory=factory, on_message=feed) as pool:
+    async with SessionPool(
+        PoolSettings(auth_database=str(tmp_path)), client_factory=factory, on_message=feed
+    ) as pool:
         client = await connect(pool, factory)
         await client.incoming_text("Спасибо большое!", chat=GROUP, sender=LID_CUSTOMER, message_id="F1")
     assert [(m.company_id, m.chat, m.sender, m.text, m.is_group) for m in fed] == [
@@ -203,19 +209,24 @@ async def test_incoming_customer_reaction_is_surfaced_as_an_event(factory, tmp_p
     async def on_reaction(reaction):
         reactions.append(reaction)
 
-    async with SessionPool(PoolSettings(auth_database=str(tmp_path)), client_factory=factory,
-                           on_reaction=on_reaction) as pool:
+    async with SessionPool(
+        PoolSettings(auth_database=str(tmp_path)), client_factory=factory, on_reaction=on_reaction
+    ) as pool:
         client = await connect(pool, factory)
         await client.incoming_reaction("👍", chat=CUSTOMER, target_message_id="OUR1")
         assert pool.stats().reactions_received == 1
-    assert [(r.company_id, r.chat, r.message_id, r.emoji) for r in reactions] == [("acme", CUSTOMER, "OUR1", "👍")]
+    assert [(r.company_id, r.chat, r.message_id, r.emoji) for r in reactions] == [
+        ("acme", CUSTOMER, "OUR1", "👍")
+    ]
 
 
 async def test_failing_pipeline_does_not_break_the_session(factory, tmp_path):
     async def feed(message):
         raise RuntimeError("pipeline bug")
 
-    async with SessionPool(PoolSettings(auth_database=str(tmp_path)), client_factory=factory, on_message=feed) as pool:
+    async with SessionPool(
+        PoolSettings(auth_database=str(tmp_path)), client_factory=factory, on_message=feed
+    ) as pool:
         client = await connect(pool, factory)
         await client.incoming_text("спасибо", chat=CUSTOMER, message_id="P1")
         assert pool.session("acme").state == "connected"

@@ -209,7 +209,7 @@ class SessionPool:
             if self._sessions.get(company_id) is session:
                 await self.remove_session(company_id)
             raise
-        log.info(
+        log.debug(
             "whatsapp session %s added (%s, phone %s)", company_id, session.state, mask_phone(session.phone)
         )
         return PairingInfo(session)
@@ -232,7 +232,7 @@ class SessionPool:
         await self._stop_client(session)
         self._unregister_handlers(session)
         session.recent.clear()
-        log.info("whatsapp session %s removed", company_id)
+        log.debug("whatsapp session %s removed", company_id)
 
     async def logout(self, company_id: str) -> None:
         """Log ``company_id`` out of WhatsApp (its stored login becomes invalid) and remove its session."""
