@@ -1,4 +1,5 @@
-"""Real neonize Message event protobufs become IncomingMessage / IncomingReaction with JIDs as they arrived."""
+"""Real neonize Message event protobufs become IncomingMessage / IncomingReaction with JIDs as they
+arrived."""
 
 from __future__ import annotations
 
@@ -46,25 +47,29 @@ def test_group_message_keeps_group_chat_and_lid_sender_as_they_arrived():
 def test_sender_with_device_is_rendered_like_neonize():
     event = message_event(Message(conversation="hi"), chat=GROUP, sender="79001234567:12@s.whatsapp.net")
     message = incoming_message("acme", event)
-    assert message is not None and message.sender == "79001234567:12@s.whatsapp.net"
+    assert message is not None
+    assert message.sender == "79001234567:12@s.whatsapp.net"
 
 
 def test_extended_text_message_text_is_read():
     event = message_event(Message(extendedTextMessage={"text": "спасибо за ссылку"}), chat=CUSTOMER)
     message = incoming_message("acme", event)
-    assert message is not None and message.text == "спасибо за ссылку"
+    assert message is not None
+    assert message.text == "спасибо за ссылку"
 
 
 def test_image_caption_is_read_as_text():
     event = message_event(Message(imageMessage={"caption": "спасибо, вот фото"}), chat=CUSTOMER)
     message = incoming_message("acme", event)
-    assert message is not None and message.text == "спасибо, вот фото"
+    assert message is not None
+    assert message.text == "спасибо, вот фото"
 
 
 def test_own_message_is_marked_from_me():
     event = message_event(Message(conversation="Пожалуйста"), chat=CUSTOMER, from_me=True)
     message = incoming_message("acme", event)
-    assert message is not None and message.from_me
+    assert message is not None
+    assert message.from_me
 
 
 def test_message_without_text_is_not_fed():
@@ -75,7 +80,8 @@ def test_event_survives_serialisation_like_neonize_delivers_it():
     event = message_event(Message(conversation="спасибо"), chat=GROUP, sender=LID_CUSTOMER, message_id="X")
     parsed = MessageEvent.FromString(event.SerializeToString())  # what neonize's Event.execute does
     message = incoming_message("acme", parsed)
-    assert message is not None and (message.chat, message.sender, message.message_id) == (
+    assert message is not None
+    assert (message.chat, message.sender, message.message_id) == (
         GROUP,
         LID_CUSTOMER,
         "X",

@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
+from spasibo.models import IncomingMessage, ReactionRequest
 from spasibo.testing.whatsapp import FakeClientFactory, FakeWhatsAppClient
 from spasibo.whatsapp import PoolSettings, SessionPool, WhatsAppTransport
-from spasibo.models import IncomingMessage, ReactionRequest
 
 from .conftest import CUSTOMER, connect
 
@@ -125,7 +125,9 @@ async def test_transport_sends_the_requested_emoji_on_the_original_message(pool,
     )
     result = await transport.send(ReactionRequest(message=message, emoji="❤️", transport="whatsapp"))
     assert transport.name == "whatsapp"
-    assert result.ok and result.message_id == "T1" and result.emoji == "❤️"
+    assert result.ok
+    assert result.message_id == "T1"
+    assert result.emoji == "❤️"
     assert client.sent[-1][1].reactionMessage.key.ID == "T1"
 
 

@@ -23,7 +23,8 @@ async def test_add_session_exposes_the_qr_payload(pool, factory):
     info = await pool.add_session("acme")
     assert info.method == "qr"
     assert info.state == "pairing"
-    assert info.qr and info.qr.startswith("2@")
+    assert info.qr
+    assert info.qr.startswith("2@")
 
 
 async def test_pairing_completes_when_the_phone_confirms(pool, factory):

@@ -64,7 +64,8 @@ async def test_jitter_spreads_delays_within_the_ratio(factory, clock, tmp_path):
         settings, client_factory=factory, clock=clock.now, sleep=clock.sleep, rng=random.Random(7)
     ) as pool:
         delays = [pool._backoff_s(1) for _ in range(200)]
-    assert 4.0 <= min(delays) < 4.5 and 5.5 < max(delays) <= 6.0
+    assert 4.0 <= min(delays) < 4.5
+    assert 5.5 < max(delays) <= 6.0
 
 
 async def test_offline_first_connect_is_a_retryable_failure(pool, factory, clock):
@@ -147,7 +148,8 @@ async def test_health_task_is_cancelled_on_shutdown(factory, clock, tmp_path):
     )
     await pool.start()
     health = pool._health_task
-    assert health is not None and not health.done()
+    assert health is not None
+    assert not health.done()
     await pool.shutdown()
     assert health.cancelled()
     assert clock.sleepers == 0

@@ -31,7 +31,9 @@ async def test_reaction_on_a_seen_group_message_names_its_sender(pool, factory):
     client = await connect(pool, factory)
     await client.incoming_text("Спасибо!", chat=GROUP, sender=LID_CUSTOMER, message_id="G1")
     result = await pool.send_reaction("acme", GROUP, "❤️", "G1")
-    assert result.ok and result.transport == "whatsapp" and result.detail
+    assert result.ok
+    assert result.transport == "whatsapp"
+    assert result.detail
     key = sent_key(client)
     assert (key.remoteJID, key.participant, key.ID, key.fromMe) == (GROUP, LID_CUSTOMER, "G1", False)
     assert client.sent[-1][1].reactionMessage.text == "❤️"
@@ -88,7 +90,9 @@ async def test_sending_while_pairing_is_a_retryable_not_connected_error(pool):
     await pool.add_session("acme")
     with pytest.raises(SessionNotConnectedError) as caught:
         await pool.send_reaction("acme", CUSTOMER, "❤️", "M1")
-    assert caught.value.retryable and caught.value.state == "pairing" and caught.value.http_status == 503
+    assert caught.value.retryable
+    assert caught.value.state == "pairing"
+    assert caught.value.http_status == 503
 
 
 async def test_sending_on_a_logged_out_session_is_not_retryable(pool, factory):
@@ -105,7 +109,8 @@ async def test_neonize_send_error_becomes_a_retryable_reaction_error(pool, facto
     client.send_error = "server returned error 479"
     with pytest.raises(SendFailedError, match="479") as caught:
         await pool.send_reaction("acme", CUSTOMER, "❤️", "M1")
-    assert isinstance(caught.value, ReactionError) and caught.value.retryable
+    assert isinstance(caught.value, ReactionError)
+    assert caught.value.retryable
     assert pool.stats().reactions_failed == 1
 
 

@@ -1,4 +1,5 @@
-"""The pool on the real neonize client, offline: a failed dial is a retryable failure, auth goes to PostgreSQL.
+"""The pool on the real neonize client, offline: a failed dial is a retryable failure, auth goes to
+PostgreSQL.
 
 neonize runs Go code that can abort the whole process, so each scenario runs in a subprocess with a timeout.
 """
@@ -21,8 +22,8 @@ import asyncio, json, sys
 from spasibo.whatsapp import PoolSettings, SessionPool
 
 async def main(auth_database):
-    settings = PoolSettings(auth_database=auth_database, reconnect_base_delay_s=0.05, reconnect_max_attempts=2,
-                            pairing_timeout_s=20, lifecycle_call_timeout_s=15)
+    settings = PoolSettings(auth_database=auth_database, reconnect_base_delay_s=0.05,
+                            reconnect_max_attempts=2, pairing_timeout_s=20, lifecycle_call_timeout_s=15)
     async with SessionPool(settings) as pool:
         info = await pool.add_session("acme")
         client = pool._sessions["acme"].client
@@ -33,7 +34,8 @@ async def main(auth_database):
                 break
             await asyncio.sleep(0.05)
         final = pool.session("acme")
-        first.update(final_state=final.state, reason=final.terminal_reason, reconnects=pool.stats().reconnects)
+        first.update(final_state=final.state, reason=final.terminal_reason,
+                     reconnects=pool.stats().reconnects)
         await pool.remove_session("acme")
         first["left"] = pool.internal_sizes()["sessions"]
     print(json.dumps(first))
@@ -88,7 +90,8 @@ def _psql(postgres_url: str, sql: str) -> str:
 @pytest.mark.postgres
 def test_postgres_url_keeps_the_auth_state_in_postgresql(postgres_url: str):
     # a database of its own: whatsmeow's schema upgrade looks for its tables in every schema of a database,
-    # so a second store in another schema of the same database fails ("relation whatsmeow_version does not exist")
+    # so a second store in another schema of the same database fails ("relation whatsmeow_version does not
+    # exist")
     database = f"spasibo_wa_{uuid.uuid4().hex[:8]}"
     parts = urlsplit(postgres_url)
     url = urlunsplit(parts._replace(path=f"/{database}"))

@@ -11,7 +11,8 @@ def test_oldest_message_is_evicted_beyond_capacity():
     for message_id in ("a", "b", "c"):
         memory.remember(message_id, chat="c@g.us", sender="s@lid", is_group=True)
     assert len(memory) == 2
-    assert memory.get("a") is None and memory.get("c") is not None
+    assert memory.get("a") is None
+    assert memory.get("c") is not None
 
 
 async def test_message_is_forgotten_after_the_ttl():
@@ -31,4 +32,5 @@ def test_repeated_id_keeps_the_latest_address():
     memory.remember("a", chat="two@s.whatsapp.net", sender=None, is_group=False)
     assert len(memory) == 1
     seen = memory.get("a")
-    assert seen is not None and seen.chat == "two@s.whatsapp.net"
+    assert seen is not None
+    assert seen.chat == "two@s.whatsapp.net"

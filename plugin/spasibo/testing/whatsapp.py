@@ -331,7 +331,8 @@ def message_event(
     from_me: bool = False,
     timestamp: int | None = None,
 ) -> MessageEvent:
-    """A complete neonize ``Message`` event (every proto2 required field set, so it serialises like the real one)
+    """A complete neonize ``Message`` event (every proto2 required field set, so it serialises like the
+    real one)
     for ``body`` in ``chat`` from ``sender``; a chat on ``g.us`` is a group."""
     chat_jid = parse_jid(chat)
     sender_jid = parse_jid(sender) if sender else chat_jid

@@ -15,8 +15,8 @@ class PoolSettings(BaseModel):
     """Configuration of a ``SessionPool``; the defaults work for a single bot process.
 
     ``auth_database`` is where neonize keeps each company's login: a directory for one sqlite file per pool
-    (``<dir>/whatsapp-auth.db``) or a ``postgres://`` URL, which neonize passes to its PostgreSQL store. Give the PostgreSQL store a database of
-    its own: whatsmeow's schema upgrade looks for its tables in every schema of the database.
+    (``<dir>/whatsapp-auth.db``) or a ``postgres://`` URL, which neonize passes to its PostgreSQL store. Give
+    that store a database of its own: whatsmeow's schema upgrade looks for its tables in every schema of it.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
