@@ -150,3 +150,12 @@ async def test_logout_logs_out_and_removes_the_session(pool, factory):
     assert client.logout_calls == 1
     assert not client.logged_in
     assert pool.sessions() == []
+
+
+async def test_logout_of_an_unconnected_session_says_so_and_still_removes_it(pool):
+    from spasibo.whatsapp import LogoutFailedError
+
+    await pool.add_session("acme")
+    with pytest.raises(LogoutFailedError, match="not connected"):
+        await pool.logout("acme")
+    assert pool.sessions() == []

@@ -70,5 +70,5 @@ def neonize_client_factory(company_id: str, settings: PoolSettings) -> WhatsAppC
     if not settings.uses_postgres:
         Path(settings.auth_database).mkdir(parents=True, exist_ok=True)
     neonize_events.event_global_loop = asyncio.get_running_loop()
-    client: WhatsAppClient = NewAClient(settings.neonize_database_name(), uuid=company_id)  # type: ignore[assignment]
+    client: WhatsAppClient = NewAClient(settings.neonize_database_name(), uuid=company_id)
     return client

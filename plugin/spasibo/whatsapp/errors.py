@@ -111,6 +111,12 @@ class SendFailedError(WhatsAppError, ReactionError):
     retryable = True
 
 
+class LogoutFailedError(WhatsAppError):
+    """WhatsApp did not confirm the logout (the session was not connected?); the session was removed anyway."""
+
+    http_status = 502
+
+
 class PairingTimeoutError(WhatsAppError):
     """Pairing did not complete within ``pairing_timeout_s``; the half-open client was stopped."""
 

@@ -45,9 +45,9 @@ def message_text(event: MessageEvent) -> str:
     """The text a customer wrote: a plain conversation, an extended text (reply/link), or a media caption."""
     body = event.Message
     if body.conversation:
-        return body.conversation
+        return str(body.conversation)
     if body.HasField("extendedTextMessage"):
-        return body.extendedTextMessage.text
+        return str(body.extendedTextMessage.text)
     for media in ("imageMessage", "videoMessage", "documentMessage"):
         if body.HasField(media):
             return str(getattr(body, media).caption)

@@ -46,6 +46,7 @@ from spasibo.whatsapp.errors import (
     InvalidEmojiError,
     InvalidMessageIdError,
     InvalidPhoneError,
+    LogoutFailedError,
     PairingFailedError,
     PairingTimeoutError,
     PoolClosedError,
@@ -239,6 +240,10 @@ class SessionPool:
         session = self._session(company_id)
         try:
             await self._lifecycle(session.client.logout(), "logout")
+        except Exception as error:
+            raise LogoutFailedError(
+                f"company {company_id!r}: logout not confirmed ({error}); the session was removed"
+            ) from error
         finally:
             await self.remove_session(company_id)
 
@@ -427,7 +432,7 @@ class SessionPool:
     def _backoff_s(self, attempt: int) -> float:
         """Exponential backoff from ``reconnect_base_delay_s``, capped, with ± ``reconnect_jitter_ratio``."""
         s = self.settings
-        delay = min(s.reconnect_max_delay_s, s.reconnect_base_delay_s * 2 ** (attempt - 1))
+        delay = min(s.reconnect_max_delay_s, s.reconnect_base_delay_s * 2.0 ** (attempt - 1))
         return max(0.0, delay * (1 + self._rng.uniform(-s.reconnect_jitter_ratio, s.reconnect_jitter_ratio)))
 
     async def _pairing_timer(self, session: Session) -> None:
