@@ -112,7 +112,7 @@ class SendFailedError(WhatsAppError, ReactionError):
 
 
 class LogoutFailedError(WhatsAppError):
-    """WhatsApp did not confirm the logout (the session was not connected?); the session was removed anyway."""
+    """WhatsApp did not confirm the logout (e.g. not connected); the session was removed anyway."""
 
     http_status = 502
 
