@@ -29,6 +29,9 @@ _EXPORTS: dict[str, str] = {
     "Transport": "spasibo.transport",
     "GratitudeDetector": "spasibo.detect",
     "detect": "spasibo.detect",
+    "normalize_phone": "spasibo.phone",
+    "SessionPool": "spasibo.whatsapp",
+    "WhatsAppTransport": "spasibo.whatsapp",
 }
 
 __all__ = [*_EXPORTS, "__version__"]

@@ -10,6 +10,15 @@ def breaker(clock: ManualClock) -> CircuitBreaker:
     return CircuitBreaker(failure_threshold=3, cooldown_s=300, clock=clock.now)
 
 
+async def half_open(clock: ManualClock) -> CircuitBreaker:
+    """A breaker that tripped and has waited out its cooldown."""
+    b = breaker(clock)
+    for _ in range(3):
+        b.record_failure()
+    await clock.advance(300)
+    return b
+
+
 def test_opens_after_threshold_consecutive_failures():
     b = breaker(ManualClock())
     for _ in range(3):
@@ -42,11 +51,7 @@ async def test_after_the_cooldown_one_trial_call_is_allowed():
 
 
 async def test_failed_trial_opens_again_for_a_full_cooldown():
-    clock = ManualClock()
-    b = breaker(clock)
-    for _ in range(3):
-        b.record_failure()
-    await clock.advance(300)
+    b = await half_open(ManualClock())
     b.allow()
     b.record_failure()
     assert b.state is BreakerState.OPEN
@@ -55,11 +60,7 @@ async def test_failed_trial_opens_again_for_a_full_cooldown():
 
 
 async def test_cancelled_trial_frees_the_slot():
-    clock = ManualClock()
-    b = breaker(clock)
-    for _ in range(3):
-        b.record_failure()
-    await clock.advance(300)
+    b = await half_open(ManualClock())
     assert b.allow()
     b.cancel_trial()
     assert b.allow()

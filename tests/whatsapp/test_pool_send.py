@@ -192,15 +192,16 @@ async def test_new_sends_are_refused_once_shutdown_began(factory, tmp_path):
         await pool.send_reaction("acme", CUSTOMER, "❤️", "M1")
 
 
-async def test_incoming_message_is_fed_to_the_pipeline(factory, tmp_path):
-    fed = []
+class Recorder(list):
+    """An async callback that records what it is called with."""
 
-    async def feed(message):
-        fed.append(message)
+    async def __call__(self, item):
+        self.append(item)
 
-    async with SessionPool(
-        PoolSettings(auth_database=str(tmp_path)), client_factory=factory, on_message=feed
-    ) as pool:
+
+async def test_incoming_message_is_fed_to_the_pipeline(factory, settings):
+    fed = Recorder()
+    async with SessionPool(settings, client_factory=factory, on_message=fed) as pool:
         client = await connect(pool, factory)
         await client.incoming_text("Спасибо большое!", chat=GROUP, sender=LID_CUSTOMER, message_id="F1")
     assert [(m.company_id, m.chat, m.sender, m.text, m.is_group) for m in fed] == [
@@ -208,15 +209,9 @@ async def test_incoming_message_is_fed_to_the_pipeline(factory, tmp_path):
     ]
 
 
-async def test_incoming_customer_reaction_is_surfaced_as_an_event(factory, tmp_path):
-    reactions = []
-
-    async def on_reaction(reaction):
-        reactions.append(reaction)
-
-    async with SessionPool(
-        PoolSettings(auth_database=str(tmp_path)), client_factory=factory, on_reaction=on_reaction
-    ) as pool:
+async def test_incoming_customer_reaction_is_surfaced_as_an_event(factory, settings):
+    reactions = Recorder()
+    async with SessionPool(settings, client_factory=factory, on_reaction=reactions) as pool:
         client = await connect(pool, factory)
         await client.incoming_reaction("👍", chat=CUSTOMER, target_message_id="OUR1")
         assert pool.stats().reactions_received == 1
