@@ -59,7 +59,7 @@ async def test_add_remove_cycles_leave_nothing_behind(tmp_path):
             "send_tasks": 0,
             "handlers": 0,
             "recent_messages": 0,
-            "background_tasks": 0,
+            "health_tasks": 1,
         }
         assert len(asyncio.all_tasks()) == tasks_before
         assert clock.sleepers == 1  # the health check only: no pairing timer or backoff left sleeping

@@ -111,7 +111,6 @@ class SessionPool:
         self._sessions: dict[str, Session] = {}
         self._lifecycle_lock: asyncio.Lock | None = None
         self._health_task: asyncio.Task[None] | None = None
-        self._background: set[asyncio.Task[Any]] = set()
         self._counters = Counters()
         self._running = False
         self._closing = False
@@ -154,10 +153,9 @@ class SessionPool:
             await asyncio.wait(in_flight, timeout=self.settings.shutdown_deadline_s)
         for company_id in list(self._sessions):
             await self.remove_session(company_id)
-        tasks = [t for t in (self._health_task, *self._background) if t is not None]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._health_task is not None:
+            self._health_task.cancel()
+            await asyncio.gather(self._health_task, return_exceptions=True)
         self._health_task = None
         self._running = False
 
@@ -166,12 +164,11 @@ class SessionPool:
     async def add_session(self, company_id: str, phone: str | None = None) -> PairingInfo:
         """Create and connect the session of ``company_id``; pair by QR, or by code when ``phone`` is given.
 
-        Returns once the client showed a first sign of life: a QR payload, a login from stored credentials,
-        or a
-        failed connect (the session then retries in the background). With ``phone`` it also waits for the
-        pairing code, requested after the first QR. ``await info.wait_paired()`` waits for the login; pairing
-        times out after ``pairing_timeout_s``. Raises ``SessionExistsError``, ``InvalidCompanyIdError``,
-        ``InvalidPhoneError``, ``PoolFullError`` or ``PoolClosedError``.
+        Returns once the client showed a first sign of life: a QR payload, a login from stored
+        credentials, or a failed connect (the session then retries in the background). With ``phone`` it
+        also waits for the pairing code, requested after the first QR. ``await info.wait_paired()`` waits
+        for the login; pairing times out after ``pairing_timeout_s``. Raises ``SessionExistsError``,
+        ``InvalidCompanyIdError``, ``InvalidPhoneError``, ``PoolFullError`` or ``PoolClosedError``.
         """
         self._require_running()
         company_id = self._validate_company_id(company_id)
@@ -281,7 +278,7 @@ class SessionPool:
             "send_tasks": sum(len(s.send_tasks) for s in sessions),
             "handlers": sum(len(s.handlers) for s in sessions),
             "recent_messages": sum(len(s.recent) for s in sessions),
-            "background_tasks": len(self._background),
+            "health_tasks": int(self._health_task is not None and not self._health_task.done()),
         }
 
     # ------------------------------------------------------------------ sending
@@ -629,7 +626,12 @@ class SessionPool:
         """Run one neonize lifecycle call alone (see the module docstring), bounded in time."""
         assert self._lifecycle_lock is not None
         async with self._lifecycle_lock:
-            return await asyncio.wait_for(call, self.settings.lifecycle_call_timeout_s)
+            try:
+                return await asyncio.wait_for(call, self.settings.lifecycle_call_timeout_s)
+            except TimeoutError:
+                raise TimeoutError(
+                    f"neonize {what} did not return within {self.settings.lifecycle_call_timeout_s:g} s"
+                ) from None
 
     async def _stop_client(self, session: Session) -> None:
         task, session.connect_task = session.connect_task, None
