@@ -153,3 +153,14 @@ async def test_health_task_is_cancelled_on_shutdown(factory, clock, tmp_path):
     await pool.shutdown()
     assert health.cancelled()
     assert clock.sleepers == 0
+
+
+async def test_removal_cancels_a_pending_reconnect(pool, factory, clock):
+    client = await connect(pool, factory)
+    client.disconnect_event()
+    await clock.advance(1)  # the supervisor now sleeps in its backoff
+    await pool.remove_session("acme")
+    await clock.advance(3600)
+    assert client.connect_calls == 1
+    assert clock.sleepers == 1  # only the health check
+    assert pool.internal_sizes()["session_tasks"] == 0

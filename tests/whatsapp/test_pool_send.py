@@ -126,6 +126,7 @@ async def test_breaker_opens_after_consecutive_failures_then_fails_fast(pool, fa
     assert caught.value.retry_after_s == settings.breaker_cooldown_s
     assert pool.session("acme").breaker_state == "open"
     assert pool.stats().breaker_opens == 1
+    assert pool.stats().breakers_by_state == {"open": 1}
     assert client.sent == []
 
 

@@ -261,6 +261,7 @@ class SessionPool:
             reactions_failed=c.reactions_failed,
             reconnects=c.reconnects,
             breaker_opens=c.breaker_opens,
+            breakers_by_state=dict(Counter(s.breaker.state.value for s in self._sessions.values())),
             messages_received=c.messages_received,
             reactions_received=c.reactions_received,
             sessions_by_state=dict(by_state),

@@ -33,6 +33,7 @@ class PoolStats(BaseModel):
     reactions_failed: int
     reconnects: int
     breaker_opens: int
+    breakers_by_state: dict[str, int]
     messages_received: int
     reactions_received: int
     sessions_by_state: dict[str, int]
