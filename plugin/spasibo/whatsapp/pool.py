@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 import random
-import re
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -21,31 +20,12 @@ from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import Any, Self
 
-from neonize.proto.Neonize_pb2 import (
-    QR,
-    Connected,
-    ConnectFailure,
-    Disconnected,
-    LoggedOut,
-    PairStatus,
-    StreamReplaced,
-    TemporaryBan,
-)
-from neonize.proto.Neonize_pb2 import Message as MessageEvent
-
-from spasibo.emoji import InvalidEmojiError as _EmojiError
-from spasibo.emoji import validate_reaction_emoji
-from spasibo.models import IncomingMessage, ReactionResult
-from spasibo.phone import InvalidPhoneError as _PhoneError
-from spasibo.phone import mask_phone, normalize_phone
+from spasibo.models import ReactionResult
+from spasibo.phone import mask_phone
 from spasibo.whatsapp.breaker import BreakerState, CircuitBreaker
 from spasibo.whatsapp.client import ClientFactory, neonize_client_factory
 from spasibo.whatsapp.errors import (
     CircuitOpenError,
-    InvalidCompanyIdError,
-    InvalidEmojiError,
-    InvalidMessageIdError,
-    InvalidPhoneError,
     LogoutFailedError,
     PairingFailedError,
     PairingTimeoutError,
@@ -56,27 +36,22 @@ from spasibo.whatsapp.errors import (
     SessionNotConnectedError,
     UnknownCompanyError,
 )
-from spasibo.whatsapp.events import IncomingReaction, incoming_message, incoming_reaction
-from spasibo.whatsapp.reactions import build_reaction, parse_jid, resolve_target
+from spasibo.whatsapp.handlers import MessageCallback, ReactionCallback, SessionEventHandlers
+from spasibo.whatsapp.reactions import ReactionTarget, build_reaction, parse_jid, resolve_target
 from spasibo.whatsapp.recent import RecentMessages
 from spasibo.whatsapp.session import PairingInfo, Session, SessionState
 from spasibo.whatsapp.settings import PoolSettings
 from spasibo.whatsapp.stats import Counters, PoolStats, SessionInfo
+from spasibo.whatsapp.validation import (
+    validate_company_id,
+    validate_emoji,
+    validate_message_id,
+    validate_phone,
+)
 
 log = logging.getLogger(__name__)
 
 TRANSPORT_NAME = "whatsapp"
-_COMPANY_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-_TERMINAL_CONNECT_FAILURES = {
-    "LOGGED_OUT",
-    "TEMP_BANNED",
-    "MAIN_DEVICE_GONE",
-    "UNKNOWN_LOGOUT",
-    "CLIENT_OUTDATED",
-}
-
-MessageCallback = Callable[[IncomingMessage], Awaitable[object]]
-ReactionCallback = Callable[[IncomingReaction], Awaitable[object]]
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -103,8 +78,6 @@ class SessionPool:
     ) -> None:
         self.settings = settings or PoolSettings()
         self._client_factory = client_factory or neonize_client_factory
-        self._on_message = on_message
-        self._on_reaction = on_reaction
         self._clock = clock
         self._sleep = sleep
         self._rng = rng or random.Random()
@@ -112,6 +85,12 @@ class SessionPool:
         self._lifecycle_lock: asyncio.Lock | None = None
         self._health_task: asyncio.Task[None] | None = None
         self._counters = Counters()
+        self._handlers = SessionEventHandlers(
+            self._counters,
+            on_message=on_message,
+            on_reaction=on_reaction,
+            request_pair_code=self._request_pair_code,
+        )
         self._running = False
         self._closing = False
 
@@ -171,8 +150,8 @@ class SessionPool:
         ``InvalidCompanyIdError``, ``InvalidPhoneError``, ``PoolFullError`` or ``PoolClosedError``.
         """
         self._require_running()
-        company_id = self._validate_company_id(company_id)
-        normalized_phone = self._validate_phone(phone) if phone is not None else None
+        company_id = validate_company_id(company_id, self.settings.company_id_max_length)
+        normalized_phone = validate_phone(phone, self.settings.default_region) if phone is not None else None
         if company_id in self._sessions:
             raise SessionExistsError(
                 f"company {company_id!r} already has a WhatsApp session; remove it first"
@@ -197,7 +176,7 @@ class SessionPool:
         )
         self._sessions[company_id] = session
         try:
-            self._register_handlers(session)
+            self._handlers.register(session)
             session.pairing_timer = session.spawn(self._pairing_timer(session))
             session.spawn(self._supervise(session))
             await self._wait_event(session.first_signal, self.settings.lifecycle_call_timeout_s)
@@ -228,7 +207,7 @@ class SessionPool:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await self._stop_client(session)
-        self._unregister_handlers(session)
+        self._handlers.unregister(session)
         session.recent.clear()
         log.debug("whatsapp session %s removed", company_id)
 
@@ -296,12 +275,9 @@ class SessionPool:
         ``SessionNotConnectedError``, ``CircuitOpenError`` or ``SendFailedError``.
         """
         self._require_running()
-        company_id = self._validate_company_id(company_id)
-        message_id = self._validate_message_id(message_id)
-        try:
-            emoji = validate_reaction_emoji(emoji)
-        except _EmojiError as error:
-            raise InvalidEmojiError(str(error)) from None
+        company_id = validate_company_id(company_id, self.settings.company_id_max_length)
+        message_id = validate_message_id(message_id, self.settings.message_id_max_length)
+        emoji = validate_emoji(emoji)
         session = self._session(company_id)
         if session.state is not SessionState.CONNECTED:
             raise SessionNotConnectedError(
@@ -336,7 +312,7 @@ class SessionPool:
             ok=True, transport=TRANSPORT_NAME, emoji=emoji, message_id=message_id, detail=response_id or None
         )
 
-    async def _send(self, session: Session, target: Any, message_id: str, emoji: str) -> str:
+    async def _send(self, session: Session, target: ReactionTarget, message_id: str, emoji: str) -> str:
         try:
             async with asyncio.timeout(self.settings.send_timeout_s):
                 message = await build_reaction(session.client, target, message_id, emoji)
@@ -361,8 +337,7 @@ class SessionPool:
         while not session.stopping and not session.terminal:
             if attempt > 0:
                 if attempt > self.settings.reconnect_max_attempts:
-                    self._enter_terminal(
-                        session,
+                    session.enter_terminal(
                         SessionState.FAILED,
                         f"reconnect attempts exhausted after {self.settings.reconnect_max_attempts} tries"
                         + (f": {session.last_error}" if session.last_error else ""),
@@ -395,7 +370,7 @@ class SessionPool:
             await self._stop_client(session)
         if session.terminal and not session.stopping:
             await self._stop_client(session)
-            self._unregister_handlers(session)
+            self._handlers.unregister(session)
 
     async def _connect(self, session: Session) -> asyncio.Task[None] | None:
         """``client.connect()`` under the lifecycle lock, held until the client shows a first sign of life."""
@@ -441,8 +416,7 @@ class SessionPool:
         if session.paired.done() or session.stopping:
             return
         timeout_s = self.settings.pairing_timeout_s
-        self._enter_terminal(
-            session,
+        session.enter_terminal(
             SessionState.FAILED,
             f"pairing timed out after {timeout_s:g} s",
             PairingTimeoutError(f"company {session.company_id!r}: not paired within {timeout_s:g} s"),
@@ -483,143 +457,6 @@ class SessionPool:
             log.info(
                 "whatsapp pool health: %d active of %d sessions", stats.sessions_active, stats.sessions_total
             )
-
-    # ------------------------------------------------------------------ events from neonize
-
-    def _register_handlers(self, session: Session) -> None:
-        handlers: dict[type[Any], Callable[[Session, Any], None]] = {
-            QR: lambda s, ev: self._on_qr(s, ev.Codes[0] if ev.Codes else ""),
-            PairStatus: self._on_pair_status,
-            Connected: self._on_connected,
-            Disconnected: self._on_disconnected,
-            ConnectFailure: self._on_connect_failure,
-            LoggedOut: self._on_logged_out,
-            StreamReplaced: lambda s, ev: self._enter_terminal(
-                s, SessionState.REPLACED, "stream replaced: another client logged in with this account"
-            ),
-            TemporaryBan: self._on_temporary_ban,
-            MessageEvent: self._on_message_event,
-        }
-        for event_type, handle in handlers.items():
-            session.handlers[_event_code(event_type)] = self._guarded(session, handle)
-            session.client.event(event_type)(session.handlers[_event_code(event_type)])
-
-        async def on_qr_bytes(_client: Any, payload: bytes) -> None:
-            self._on_qr(session, payload.decode("utf-8", "replace"))
-
-        session.client.event.qr(on_qr_bytes)
-
-    def _unregister_handlers(self, session: Session) -> None:
-        registered = session.client.event.list_func
-        for code, handler in session.handlers.items():
-            if registered.get(code) is handler:
-                del registered[code]
-        session.handlers.clear()
-        session.client.event.qr(_ignore_qr)
-
-    def _guarded(
-        self, session: Session, handle: Callable[[Session, Any], None]
-    ) -> Callable[[Any, Any], Awaitable[None]]:
-        async def handler(_client: Any, event: Any) -> None:
-            # neonize schedules handlers with run_coroutine_threadsafe and never reads the result: log,
-            # don't raise
-            if session.stopping:
-                return
-            try:
-                handle(session, event)
-            except Exception:
-                log.exception("company %s: handling %s failed", session.company_id, type(event).__name__)
-
-        return handler
-
-    def _on_qr(self, session: Session, payload: str) -> None:
-        # neonize may report one QR both through its QR callback and as a QR event: handle it once
-        if session.paired.done() or not payload or payload == session.qr:
-            return
-        first = session.qr is None
-        session.new_qr(payload)
-        session.state = SessionState.PAIRING
-        session.first_signal.set()
-        if first and session.phone is not None:
-            session.spawn(self._request_pair_code(session))
-
-    def _on_pair_status(self, session: Session, event: PairStatus) -> None:
-        if event.Error:
-            session.last_error = f"pairing failed: {event.Error}"
-
-    def _on_connected(self, session: Session, _event: Connected) -> None:
-        session.state = SessionState.CONNECTED
-        session.reconnect_attempt = 0
-        session.last_error = None
-        session.breaker.record_success()
-        session.connected.set()
-        if session.pairing_timer is not None:
-            session.pairing_timer.cancel()
-            session.pairing_timer = None
-        session.end_pairing(None)
-        session.first_signal.set()
-
-    def _on_disconnected(self, session: Session, _event: Disconnected) -> None:
-        if not session.terminal:
-            session.state = SessionState.RECONNECTING
-            session.dropped.set()
-
-    def _on_connect_failure(self, session: Session, event: ConnectFailure) -> None:
-        reason = _enum_name(ConnectFailure, "Reason", event.Reason)
-        if reason in _TERMINAL_CONNECT_FAILURES:
-            state = SessionState.BANNED if reason == "TEMP_BANNED" else SessionState.LOGGED_OUT
-            self._enter_terminal(session, state, f"connect refused: {reason} {event.Message}".strip())
-            return
-        session.last_error = f"connect failure: {reason} {event.Message}".strip()
-        session.first_signal.set()
-        session.dropped.set()
-
-    def _on_logged_out(self, session: Session, event: LoggedOut) -> None:
-        reason = _enum_name(LoggedOut, "Reason", event.Reason)
-        self._enter_terminal(session, SessionState.LOGGED_OUT, f"logged out by WhatsApp ({reason})")
-
-    def _on_temporary_ban(self, session: Session, event: TemporaryBan) -> None:
-        code = _enum_name(TemporaryBan, "Code", event.Code)
-        self._enter_terminal(
-            session, SessionState.BANNED, f"temporarily banned: {code}, expires in {event.Expire} s"
-        )
-
-    def _on_message_event(self, session: Session, event: MessageEvent) -> None:
-        reaction = incoming_reaction(session.company_id, event)
-        if reaction is not None:
-            self._counters.reactions_received += 1
-            if self._on_reaction is not None:
-                session.spawn(self._deliver(session, self._on_reaction, reaction))
-            return
-        message = incoming_message(session.company_id, event)
-        if message is None:
-            return
-        self._counters.messages_received += 1
-        session.recent.remember(
-            message.message_id, chat=message.chat, sender=message.sender, is_group=message.is_group
-        )
-        if self._on_message is not None:
-            session.spawn(self._deliver(session, self._on_message, message))
-
-    async def _deliver(
-        self, session: Session, callback: Callable[[Any], Awaitable[object]], item: Any
-    ) -> None:
-        try:
-            await callback(item)
-        except Exception:
-            log.exception("company %s: the message callback failed", session.company_id)
-
-    def _enter_terminal(
-        self, session: Session, state: SessionState, reason: str, error: BaseException | None = None
-    ) -> None:
-        """Move to a terminal state: no more reconnects; the supervisor stops the client."""
-        if session.terminal:
-            return
-        session.state = state
-        session.terminal_reason = reason
-        log.warning("company %s: WhatsApp session %s: %s", session.company_id, state.value, reason)
-        session.end_pairing(error or PairingFailedError(f"company {session.company_id!r}: {reason}"))
-        session.dropped.set()
 
     # ------------------------------------------------------------------ helpers
 
@@ -671,52 +508,9 @@ class SessionPool:
                 "the WhatsApp session pool is not running (use 'async with SessionPool(...)')"
             )
 
-    def _validate_company_id(self, company_id: str) -> str:
-        limit = self.settings.company_id_max_length
-        if (
-            not isinstance(company_id, str)
-            or not company_id
-            or len(company_id) > limit
-            or not _COMPANY_ID_RE.fullmatch(company_id)
-        ):
-            raise InvalidCompanyIdError(
-                f"company_id: expected 1-{limit} letters, digits, '.', '_' or '-' starting with a letter or "
-                f"digit, got {company_id!r}"
-            )
-        return company_id
-
-    def _validate_message_id(self, message_id: str) -> str:
-        limit = self.settings.message_id_max_length
-        if not isinstance(message_id, str) or not message_id.strip() or len(message_id) > limit:
-            raise InvalidMessageIdError(
-                f"message_id: expected a non-empty string of at most {limit} characters, got {message_id!r}"
-            )
-        return message_id
-
-    def _validate_phone(self, phone: str) -> str:
-        try:
-            return normalize_phone(phone, self.settings.default_region)
-        except _PhoneError as error:
-            raise InvalidPhoneError(str(error)) from None
-
     def breaker_state(self, company_id: str) -> BreakerState:
         """The circuit breaker state of one company."""
         return self._session(company_id).breaker.state
-
-
-def _event_code(event_type: type[Any]) -> int:
-    from neonize.events import EVENT_TO_INT
-
-    return int(EVENT_TO_INT[event_type])
-
-
-async def _ignore_qr(_client: Any, _payload: bytes) -> None:
-    """Installed as the QR callback of a removed client so it no longer references its session."""
-
-
-def _enum_name(event_type: type[Any], field: str, number: int) -> str:
-    values = event_type.DESCRIPTOR.fields_by_name[field].enum_type.values_by_number
-    return str(values[number].name) if number in values else str(number)
 
 
 def _cancelling() -> bool:

@@ -7,6 +7,7 @@ company means dropping one object after its tasks are cancelled and its handlers
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from enum import StrEnum
 from typing import Any
@@ -17,6 +18,8 @@ from spasibo.whatsapp.client import WhatsAppClient
 from spasibo.whatsapp.errors import PairingFailedError, PairingTimeoutError
 from spasibo.whatsapp.recent import RecentMessages
 from spasibo.whatsapp.stats import SessionInfo
+
+log = logging.getLogger("spasibo.whatsapp.pool")
 
 
 class SessionState(StrEnum):
@@ -107,6 +110,19 @@ class Session:
         self.pair_code_ready.set()
         self.first_signal.set()
         self.qr_changed.set()
+
+    def enter_terminal(self, state: SessionState, reason: str, error: BaseException | None = None) -> None:
+        """Move to a terminal state with ``reason``: no more reconnects; the supervisor stops the client.
+
+        A pending pairing fails with ``error`` (``PairingFailedError`` naming the reason by default).
+        """
+        if self.terminal:
+            return
+        self.state = state
+        self.terminal_reason = reason
+        log.warning("company %s: WhatsApp session %s: %s", self.company_id, state.value, reason)
+        self.end_pairing(error or PairingFailedError(f"company {self.company_id!r}: {reason}"))
+        self.dropped.set()
 
     def info(self) -> SessionInfo:
         """A snapshot for ``SessionPool.sessions()``."""
