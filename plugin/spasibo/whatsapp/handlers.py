@@ -83,9 +83,9 @@ class SessionEventHandlers:
             session.handlers[_event_code(event_type)] = self._guarded(session, handle)
             session.client.event(event_type)(session.handlers[_event_code(event_type)])
 
-        async def on_qr_bytes(_client: Any, payload: bytes) -> None:
-            self._on_qr(session, payload.decode("utf-8", "replace"))
-
+        on_qr_bytes = self._guarded(
+            session, lambda s, payload: self._on_qr(s, payload.decode("utf-8", "replace"))
+        )
         session.client.event.qr(on_qr_bytes)
 
     def unregister(self, session: Session) -> None:
@@ -101,8 +101,8 @@ class SessionEventHandlers:
         self, session: Session, handle: Callable[[Session, Any], None]
     ) -> Callable[[Any, Any], Awaitable[None]]:
         async def handler(_client: Any, event: Any) -> None:
-            # neonize schedules handlers with run_coroutine_threadsafe and never reads the result: log,
-            # don't raise
+            # neonize schedules handlers with run_coroutine_threadsafe and never reads the result: log instead
+            # of raising
             if session.stopping:
                 return
             try:
