@@ -39,6 +39,7 @@ async def test_failed_reconnects_back_off_exponentially_then_give_up(pool, facto
     assert "reconnect attempts exhausted after 5 tries" in (session.terminal_reason or "")
     assert "no such host" in (session.terminal_reason or "")
     assert client.connect_calls == 1 + settings.reconnect_max_attempts  # bounded: each connect leaks a handle
+    assert pool.stats().connects == client.connect_calls
 
 
 async def test_backoff_is_capped_by_the_max_delay(factory, clock, tmp_path):

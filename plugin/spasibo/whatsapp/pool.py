@@ -239,6 +239,7 @@ class SessionPool:
             reactions_sent=c.reactions_sent,
             reactions_failed=c.reactions_failed,
             reconnects=c.reconnects,
+            connects=c.connects,
             breaker_opens=c.breaker_opens,
             breakers_by_state=dict(Counter(s.breaker.state.value for s in self._sessions.values())),
             messages_received=c.messages_received,
@@ -379,6 +380,7 @@ class SessionPool:
         async with self._lifecycle_lock:
             if session.stopping or session.terminal:
                 return None
+            self._counters.connects += 1
             task = await asyncio.wait_for(session.client.connect(), self.settings.lifecycle_call_timeout_s)
             session.connect_task = task
             signal = asyncio.ensure_future(session.first_signal.wait())

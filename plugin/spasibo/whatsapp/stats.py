@@ -32,6 +32,7 @@ class PoolStats(BaseModel):
     reactions_sent: int
     reactions_failed: int
     reconnects: int
+    connects: int  # neonize leaks one sqlite handle per connect(): watch this in long-running processes
     breaker_opens: int
     breakers_by_state: dict[str, int]
     messages_received: int
@@ -49,6 +50,7 @@ class Counters:
     reactions_sent: int = 0
     reactions_failed: int = 0
     reconnects: int = 0
+    connects: int = 0
     breaker_opens: int = 0
     messages_received: int = 0
     reactions_received: int = 0
