@@ -21,8 +21,9 @@ $(VENV)/.dev: pyproject.toml $(HOOK_PLUGINS) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]" $(foreach p,$(dir $(HOOK_PLUGINS)),-e ./$(p))
 	touch $@ $(VENV)/.core
 
+# The sample bot on the bundled conversation; run from the repository root so `python -m sample_bot` resolves.
 run: $(VENV)/.core
-	$(BIN)/spasibo detect "Спасибо большое!" "спасибо за испорченный вечер" "спс, а можно на 15:00?" "🙏" "Я на Спасской улице"
+	cd $(CURDIR) && $(BIN)/python -m sample_bot < sample_bot/conversation.txt
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest

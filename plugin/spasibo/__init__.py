@@ -32,13 +32,20 @@ _EXPORTS: dict[str, str] = {
     "normalize_phone": "spasibo.phone",
     "SessionPool": "spasibo.whatsapp",
     "WhatsAppTransport": "spasibo.whatsapp",
+    "Spasibo": "spasibo.app",
+    "SpasiboSettings": "spasibo.settings",
+    "get_plugin_manager": "spasibo.manager",
+    "hookimpl": "spasibo.hookspecs",
 }
 
 __all__ = [*_EXPORTS, "__version__"]
 
 if TYPE_CHECKING:
+    from spasibo.app import Spasibo
     from spasibo.detect import GratitudeDetector, detect
     from spasibo.errors import ConfigError, ReactionError, SpasiboError
+    from spasibo.hookspecs import hookimpl
+    from spasibo.manager import get_plugin_manager
     from spasibo.models import (
         IncomingMessage,
         Outcome,
@@ -48,6 +55,7 @@ if TYPE_CHECKING:
         SkipReason,
         Verdict,
     )
+    from spasibo.settings import SpasiboSettings
     from spasibo.transport import Transport
 
 

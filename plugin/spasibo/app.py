@@ -1,0 +1,200 @@
+"""``Spasibo``: the one object a host bot wires in. One ``await app.feed(message)`` per incoming message.
+
+    app = Spasibo.from_toml("spasibo.toml")
+    outcome = await app.feed(message)
+    if outcome.reply_needed:
+        ...  # answer with text as usual
+
+``feed`` runs the hooks in order (detect → choose the reaction → send → observers) and adds what needs memory
+across messages: each message id (per company, platform and chat) reacts at most once, and a rule's cooldown
+keeps a chat from getting a reaction on every message. A failing transport never raises out of ``feed``: the
+outcome says ``transport_error`` or ``rate_limited`` and carries the error text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from spasibo.errors import ConfigError, RateLimitedError, ReactionError
+from spasibo.filters import Filter, Intent, as_filter
+from spasibo.handlers import Handler, OutcomeHandler
+from spasibo.manager import PluginHooks, get_plugin_manager
+from spasibo.memory import ChatCooldowns, SeenMessages
+from spasibo.models import IncomingMessage, Outcome, ReactionRequest, SkipReason, Verdict, utc_now
+from spasibo.registry import TransportTable
+from spasibo.settings import SpasiboSettings, load_settings
+from spasibo.transport import Transport
+
+if TYPE_CHECKING:
+    from spasibo.phrases import PhrasePack
+    from spasibo.rules import ReactionDecision
+
+Clock = Callable[[], datetime]
+
+logger = logging.getLogger(__name__)
+
+
+class Spasibo:
+    """Reacts to customer gratitude per the settings' rules, through the plugin hooks.
+
+    ``settings`` default to one rule (gratitude → ❤️ on the console); ``plugin_manager`` defaults to
+    ``get_plugin_manager()``; ``clock`` returns the current UTC time (tests pass a fake one). ``packs`` and
+    ``transports`` hold what the plugins registered; register plugins on the manager before building the app.
+    """
+
+    def __init__(
+        self,
+        settings: SpasiboSettings | None = None,
+        *,
+        plugin_manager: pluggy.PluginManager | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.settings = settings if settings is not None else SpasiboSettings()
+        self.plugin_manager = plugin_manager if plugin_manager is not None else get_plugin_manager()
+        self.hooks = PluginHooks(self.plugin_manager)
+        self._clock = clock
+        # Plugins are asked once, here, so a broken plugin fails at startup rather than on a customer message.
+        self.packs = self._collect_packs()
+        self.transports: TransportTable = self.hooks.transports(self.settings.transports)
+        self._seen = SeenMessages(
+            ttl_s=self.settings.dedupe.ttl_s, max_messages=self.settings.dedupe.max_messages
+        )
+        self._cooldowns = ChatCooldowns(max_chats=self.settings.dedupe.max_messages)
+
+    @classmethod
+    def from_toml(
+        cls, path: str | Path, *, plugin_manager: pluggy.PluginManager | None = None, clock: Clock = utc_now
+    ) -> Spasibo:
+        """Build the app from a ``spasibo.toml`` file; a bad file raises ``ConfigError`` naming the key."""
+        return cls(load_settings(path), plugin_manager=plugin_manager, clock=clock)
+
+    def _collect_packs(self) -> tuple[PhrasePack, ...]:
+        """The registered phrase packs in the configured languages; a language no pack covers is an error."""
+        packs = self.hooks.phrase_packs()
+        wanted = self.settings.languages
+        if not wanted:
+            return tuple(packs)
+        available = {pack.language for pack in packs}
+        for index, language in enumerate(wanted):
+            if language not in available:
+                raise ConfigError(
+                    f"languages[{index}]: no phrase pack for {language!r}; installed packs cover "
+                    f"{', '.join(sorted(available)) or 'no language'}"
+                )
+        return tuple(pack for pack in packs if pack.language in wanted)
+
+    def use_transport(self, transport: Transport) -> Transport:
+        """Send reactions named ``transport.name`` through this live instance (the host keeps ownership)."""
+        return self.transports.add(transport)
+
+    def verdict(self, text: str | IncomingMessage) -> Verdict:
+        """Only detect, through the hooks: what ``feed`` would conclude about ``text``; no side effects."""
+        message = (
+            text if isinstance(text, IncomingMessage) else IncomingMessage(chat="", message_id="", text=text)
+        )
+        return self.hooks.detect(message, self.packs)
+
+    async def feed(self, message: IncomingMessage) -> Outcome:
+        """Handle one message: judge it, react per the rules, and say whether a text reply is needed."""
+        now = self._clock()
+        verdict = self.hooks.detect(message, self.packs)
+        decision = self.hooks.choose_reaction(
+            message, verdict, self.settings.rules, now, tuple(self.transports)
+        )
+        judged = Outcome(message=message, verdict=verdict, reply_needed=decision.reply_needed)
+        message_key = (message.company_id, message.platform, message.chat, message.message_id)
+        if not self._seen.claim(message_key, now.timestamp()):
+            return judged.model_copy(update={"skipped": SkipReason.DUPLICATE})
+        outcome = await self._react(decision, judged, message_key, now)
+        await self.hooks.message_handled(outcome)
+        return outcome
+
+    async def _react(
+        self, decision: ReactionDecision, judged: Outcome, message_key: tuple[str, ...], now: datetime
+    ) -> Outcome:
+        """Send the decided reaction unless the chat is cooling down; ``judged`` carries verdict and reply."""
+        request = decision.request
+        if request is None:
+            return judged.model_copy(update={"skipped": decision.skipped})
+        rule = decision.rule
+        cooldown_key = (*message_key[:3], request.rule)
+        if self._cooldowns.active(cooldown_key, now.timestamp()):
+            return judged.model_copy(update={"reaction": request, "skipped": SkipReason.COOLDOWN})
+        try:
+            async with asyncio.timeout(self.settings.reaction_timeout_s):
+                result = await self.hooks.send_reaction(request, self.transports)
+            if not result.ok:
+                raise ReactionError(
+                    result.detail or f"transport {result.transport!r} reported the reaction as not sent"
+                )
+        except Exception as error:  # a transport is third-party code: its failure must not break the host bot
+            return await self._failed(request, error, judged, message_key)
+        if rule is not None:
+            self._cooldowns.start(cooldown_key, now.timestamp(), rule.cooldown_s)
+        await self.hooks.reaction_sent(request, result)
+        return judged.model_copy(update={"reaction": request, "result": result})
+
+    async def _failed(
+        self, request: ReactionRequest, error: Exception, judged: Outcome, message_key: tuple[str, ...]
+    ) -> Outcome:
+        # Forget the message so that a redelivery (after a reconnect) gets another chance to react.
+        self._seen.release(message_key)
+        if isinstance(error, TimeoutError):
+            error = ReactionError(
+                f"transport {request.transport!r} timed out after {self.settings.reaction_timeout_s:g} s"
+            )
+        reason = (
+            SkipReason.RATE_LIMITED if isinstance(error, RateLimitedError) else SkipReason.TRANSPORT_ERROR
+        )
+        text = f"{type(error).__name__}: {error}"
+        logger.warning(
+            "reaction %s on message %s not sent: %s", request.emoji, request.message.message_id, text
+        )
+        await self.hooks.reaction_failed(request, error)
+        return judged.model_copy(update={"reaction": request, "skipped": reason, "error": text})
+
+    def on(
+        self, intent: str | None = None, *filters: Filter | Callable[[Outcome], Any]
+    ) -> Callable[[Handler], Handler]:
+        """Decorator: call the handler for each handled message with ``intent`` that passes every filter.
+
+        The handler gets ``message``, ``verdict``, ``outcome`` and whatever the filters inject, by parameter
+        name; an exception in it propagates out of ``feed`` (it is the host's own code). It is registered on
+        the plugin manager as a ``spasibo_message_handled`` implementation.
+        """
+        chain = tuple(as_filter(item) for item in filters)
+        if intent is not None:
+            chain = (Intent(intent), *chain)
+
+        def decorate(function: Handler) -> Handler:
+            handler = OutcomeHandler(function, chain)
+            self.plugin_manager.register(handler, name=f"spasibo.on.{function.__qualname__}.{id(handler)}")
+            return function
+
+        return decorate
+
+    async def aclose(self) -> None:
+        """Close the transports this app built from factories (the host closes those it passed in)."""
+        for transport in self.transports.built_by_factories():
+            close = getattr(transport, "aclose", None) or getattr(transport, "close", None)
+            if close is not None:
+                result = close()
+                if inspect.isawaitable(result):
+                    await result
+
+    async def __aenter__(self) -> Spasibo:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        await self.aclose()

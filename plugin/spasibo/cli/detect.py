@@ -1,0 +1,70 @@
+"""``spasibo detect``: print the verdict on each text as one JSON object per line.
+
+Texts come from the command line, or with ``--jsonl`` as ``{"text": ...}`` lines on stdin. A bad input line
+gets an ``{"line": N, "error": ...}`` line in its place and the exit code is 1 at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, TextIO
+
+EXIT_BAD_INPUT = 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare ``TEXT...`` and ``--jsonl``."""
+    parser.add_argument("texts", nargs="*", metavar="TEXT", help="messages to judge")
+    parser.add_argument(
+        "--jsonl", action="store_true", help='read {"text": ...} JSON lines from stdin, one verdict line each'
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print one verdict per text; return 1 when an input line was unusable, else 0."""
+    from spasibo.detect import detect
+
+    out = sys.stdout
+    if not args.jsonl:
+        for text in args.texts:
+            _write(out, detect(text).model_dump(mode="json"))
+        return 0
+    return _run_jsonl(sys.stdin, out)
+
+
+def _run_jsonl(source: TextIO, out: TextIO) -> int:
+    from spasibo.detect import detect
+
+    status = 0
+    for number, line in enumerate(source, start=1):
+        if not line.strip():
+            continue
+        text, problem = _text_of(line)
+        if problem is not None:
+            _write(out, {"line": number, "error": problem})
+            status = EXIT_BAD_INPUT
+            continue
+        _write(out, detect(text or "").model_dump(mode="json"))
+    return status
+
+
+def _text_of(line: str) -> tuple[str | None, str | None]:
+    """The ``text`` field of one JSON line, or a sentence saying what is wrong with the line."""
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as error:
+        return None, f"not valid JSON: {error.msg} at column {error.colno}"
+    if not isinstance(item, dict):
+        return None, f'expected a JSON object like {{"text": "..."}}, got {type(item).__name__}'
+    if "text" not in item:
+        return None, 'missing the "text" field'
+    if not isinstance(item["text"], str):
+        return None, f'"text" must be a string, got {type(item["text"]).__name__}'
+    return item["text"], None
+
+
+def _write(out: TextIO, payload: dict[str, Any]) -> None:
+    out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    out.flush()

@@ -1,0 +1,109 @@
+"""Closing: is a thanks message *only* thanks plus pleasantries, so the host need not answer it?
+
+A message needs a reply when it asks (a question mark), requests or reports something (a reply cue such as
+"можно", "пришлите", "не работает" outside the thanks itself), or goes on after a clause breaker ("спасибо,
+но ...", "спасибо, а ...") with anything but a refusal ("..., но я откажусь" stays a closing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from spasibo.detect.context import WORD_KINDS, MessageContext
+from spasibo.detect.cues import CueSet
+from spasibo.detect.matcher import PhraseMatch
+from spasibo.detect.normalize import Kind, Token
+from spasibo.phrases.pack import PhrasePack
+
+_NEGATION = "не"  # "не надо", "не нужно" refuse rather than request
+_LEAD_IN_WORDS = (
+    4  # "хотела бы выразить слова признательности": a request verb this close before thanks introduces it
+)
+
+
+class ClosingJudge:
+    """Decides whether a message with accepted phrases still needs a text reply; cues from every pack."""
+
+    def __init__(self, packs: Iterable[PhrasePack]) -> None:
+        packs = list(packs)
+        self.reply_cues = CueSet(cue for pack in packs for cue in pack.reply_cues)
+        self.refusal_cues = CueSet(cue for pack in packs for cue in pack.refusal_cues)
+        self.pleasantries = CueSet(cue for pack in packs for cue in pack.pleasantries)
+        self.breakers = frozenset(word for pack in packs for word in pack.clause_breakers)
+
+    def needs_reply(self, context: MessageContext, matches: Sequence[PhraseMatch]) -> bool:
+        """True when the message asks, requests or reports something besides the matched phrases."""
+        tokens = context.tokens
+        if any(token.kind is Kind.END and token.text == "?" for token in tokens):
+            return True
+        inside = {index for match in matches for index in range(match.first, match.last)}
+        positions = [i for i, token in enumerate(tokens) if token.kind in WORD_KINDS and i not in inside]
+        words = [tokens[i].text for i in positions]
+        match_starts = sorted(match.first for match in matches)
+        for start, end in self.reply_cues.find_all(words):
+            if start > 0 and words[start - 1] == _NEGATION:
+                continue
+            cue_end = positions[end - 1]
+            if any(
+                first - cue_end > 0 and _words_between(context, cue_end, first) < _LEAD_IN_WORDS
+                for first in match_starts
+            ):
+                continue
+            return True
+        return self._continues_after_breaker(context, matches)
+
+    def _continues_after_breaker(self, context: MessageContext, matches: Sequence[PhraseMatch]) -> bool:
+        first_match = min(match.first for match in matches)
+        tokens = context.tokens
+        inside = {index for match in matches for index in range(match.first, match.last)}
+        for index in range(first_match, len(tokens)):
+            token = tokens[index]
+            if index in inside or token.kind is not Kind.WORD or token.text not in self.breakers:
+                continue
+            if not _starts_clause(tokens, index, inside):
+                continue  # "теперь только к вам": "только" here means "only", not "but"
+            if not (tokens[index - 1].kind is Kind.END or _sentence_has(tokens, index, inside)):
+                continue  # "..., а тут с первого раза попадание" in a story sentence without thanks
+            clause = _rest_of_sentence(context, index + 1)
+            if clause and self.refusal_cues.find(clause) is None:
+                return True
+        return False
+
+    def only_pleasantries(self, context: MessageContext, matches: Sequence[PhraseMatch]) -> bool:
+        """True when every word outside the matches is a pleasantry ("ок", "до встречи"); emoji are fine."""
+        inside = {index for match in matches for index in range(match.first, match.last)}
+        words = [
+            token.text
+            for index, token in enumerate(context.tokens)
+            if index not in inside and token.kind in (Kind.WORD, Kind.NUMBER, Kind.CODE)
+        ]
+        return self.pleasantries.covers(words)
+
+
+def _starts_clause(tokens: Sequence[Token], index: int, inside: set[int]) -> bool:
+    """True when the word at ``index`` opens a clause: after punctuation or right after a matched phrase."""
+    return index == 0 or tokens[index - 1].kind in (Kind.PUNCT, Kind.END) or index - 1 in inside
+
+
+def _sentence_has(tokens: Sequence[Token], index: int, inside: set[int]) -> bool:
+    """True when the sentence holding token ``index`` has a matched phrase before it."""
+    for before in range(index - 1, -1, -1):
+        if before in inside:
+            return True
+        if tokens[before].kind is Kind.END:
+            return False
+    return False
+
+
+def _words_between(context: MessageContext, left: int, right: int) -> int:
+    return sum(1 for token in context.tokens[left + 1 : right] if token.kind in WORD_KINDS)
+
+
+def _rest_of_sentence(context: MessageContext, start: int) -> list[str]:
+    words: list[str] = []
+    for token in context.tokens[start:]:
+        if token.kind is Kind.END:
+            break
+        if token.kind in WORD_KINDS:
+            words.append(token.text)
+    return words

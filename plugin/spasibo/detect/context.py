@@ -1,0 +1,112 @@
+"""Looking around a matched phrase: the words before and after it within a scope, the sentence it ends,
+and the quotation marks around it. Shared by the veto and closing checks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from spasibo.detect.normalize import Kind, Token
+from spasibo.phrases.pack import VetoScope
+
+_OPENING = {"«": "»", "“": "”", "„": "“", '"': '"', "‘": "’", "‚": "‘"}
+WORD_KINDS = (Kind.WORD, Kind.EMOJI, Kind.NUMBER, Kind.CODE)
+
+
+@dataclass
+class MessageContext:
+    """One message's tokens plus what every check asks of them, computed once."""
+
+    text: str
+    tokens: Sequence[Token]
+    breakers: frozenset[str]
+    quotes: list[tuple[int, int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.quotes = _quoted_ranges(self.tokens)
+
+    def _stops(self, token: Token, scope: VetoScope) -> bool:
+        if token.kind is Kind.END:
+            return True
+        if token.kind is Kind.PUNCT:
+            return scope is VetoScope.PHRASE
+        return scope is VetoScope.CLAUSE and token.text in self.breakers
+
+    def words_before(self, first: int, window: int, scope: VetoScope) -> list[str]:
+        """Up to ``window`` words right before token ``first``, in order, stopping at the scope's boundary."""
+        words: list[str] = []
+        index = first - 1
+        while index >= 0 and len(words) < window:
+            token = self.tokens[index]
+            if self._stops(token, scope):
+                break
+            if token.kind in WORD_KINDS:
+                words.append(token.text)
+            index -= 1
+        words.reverse()
+        return words
+
+    def words_after(self, last: int, window: int, scope: VetoScope) -> list[str]:
+        """Up to ``window`` words from token ``last`` on, stopping at the scope's boundary."""
+        words: list[str] = []
+        index = last
+        while index < len(self.tokens) and len(words) < window:
+            token = self.tokens[index]
+            if self._stops(token, scope):
+                break
+            if token.kind in WORD_KINDS:
+                words.append(token.text)
+            index += 1
+        return words
+
+    def ends_with_question(self, last: int) -> bool:
+        """True when the sentence containing token ``last - 1`` ends with a question mark."""
+        for token in self.tokens[last:]:
+            if token.kind is Kind.END:
+                return token.text == "?"
+        return False
+
+    def asked_back(self, last: int) -> bool:
+        """True when the phrase is itself the question ("Спасибо? За что спасибо?"): "?" right after it."""
+        return (
+            last < len(self.tokens) and self.tokens[last].kind is Kind.END and self.tokens[last].text == "?"
+        )
+
+    def quoted(self, span: tuple[int, int]) -> bool:
+        """True when the character span sits inside quotation marks."""
+        return any(start <= span[0] and span[1] <= end for start, end in self.quotes)
+
+    def scare_quoted_after(self, last: int, window: int) -> bool:
+        """True when one lower-case word in quotes follows within ``window`` words in the same sentence
+        ("спасибо за «вежливого» администратора"): quotes that mock what they hold."""
+        seen = 0
+        for index in range(last, len(self.tokens)):
+            token = self.tokens[index]
+            if token.kind is Kind.END or seen > window:
+                return False
+            if token.kind in WORD_KINDS:
+                seen += 1
+                inside = [
+                    (start, end) for start, end in self.quotes if start <= token.start and token.end <= end
+                ]
+                if inside and token.kind is Kind.WORD:
+                    words = [t for t in self.tokens if inside[0][0] <= t.start and t.end <= inside[0][1]]
+                    if 0 < len(words) <= 2 and all(self.text[t.start : t.end].islower() for t in words):
+                        return True
+        return False
+
+
+def _quoted_ranges(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """Character ranges between matching quotation marks; an unclosed quote runs to the end."""
+    ranges: list[tuple[int, int]] = []
+    opened: tuple[str, int] | None = None
+    for token in tokens:
+        if token.kind is not Kind.PUNCT:
+            continue
+        if opened is None:
+            if token.text in _OPENING:
+                opened = (_OPENING[token.text], token.end)
+        elif token.text == opened[0] or (opened[0] == "“" and token.text == "”"):
+            ranges.append((opened[1], token.start))
+            opened = None
+    return ranges

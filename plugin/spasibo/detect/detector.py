@@ -1,0 +1,165 @@
+"""``GratitudeDetector``: phrases found, vetoes applied, closing judged, one ``Verdict`` out.
+
+Packs of any intent may be given; gratitude wins when a message has both thanks and another intent. Every
+index and cue list is compiled when the detector is built, so ``detect`` does no set-up work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import ValidationError
+
+from spasibo.detect.closing import ClosingJudge
+from spasibo.detect.context import MessageContext
+from spasibo.detect.matcher import PhraseMatch, PhraseMatcher
+from spasibo.detect.normalize import Kind, Token, tokenize
+from spasibo.detect.settings import DetectorSettings
+from spasibo.detect.vetoes import Vetoes, VetoHit
+from spasibo.errors import ConfigError
+from spasibo.models import Verdict
+from spasibo.phrases.pack import PhrasePack
+
+GRATITUDE = "gratitude"
+TRUNCATED = "truncated"
+# verdicts are frozen, so the two "nothing found" answers are built once and shared
+_NOTHING = Verdict()
+_TRUNCATED_NOTHING = Verdict(truncated=True, reason=TRUNCATED)
+
+
+class GratitudeDetector:
+    """Detects gratitude (and the intents of any other phrase packs) in one chat message at a time.
+
+    ``packs`` defaults to the built-in phrase files; thresholds come from ``settings`` or from keyword
+    arguments with the names of ``DetectorSettings`` fields::
+
+        detector = GratitudeDetector(builtin_packs() + my_packs, min_score=80)
+        detector.detect("Спасибо большое!").gratitude   # True
+    """
+
+    def __init__(
+        self,
+        packs: Iterable[PhrasePack] | None = None,
+        *,
+        settings: DetectorSettings | None = None,
+        **thresholds: Any,
+    ) -> None:
+        if packs is None:
+            from spasibo.phrases.loader import builtin_packs
+
+            packs = builtin_packs()
+        self.packs = tuple(packs)
+        try:
+            base = settings or DetectorSettings()
+            self.settings = base.model_validate({**base.model_dump(), **thresholds}) if thresholds else base
+        except ValidationError as error:
+            names = ", ".join(".".join(map(str, detail["loc"])) for detail in error.errors())
+            raise ConfigError(f"invalid detector setting {names}: {error}") from error
+        self._matcher = PhraseMatcher(self.packs)
+        self._vetoes = Vetoes(self.packs, self.settings)
+        self._closing = ClosingJudge(self.packs)
+
+    def detect(self, text: str) -> Verdict:
+        """The verdict on one message: gratitude or another intent, closing, score, where, and any veto.
+
+        Any string is accepted (empty, huge, control characters); texts longer than ``max_text_chars`` are
+        read as a head and a tail window and the verdict says ``truncated=True``.
+        """
+        if not isinstance(text, str):
+            text = "" if text is None else str(text)
+        tokens, truncated = self._tokens(text)
+        matches = [m for m in self._matcher.find(tokens, text) if m.score >= self.settings.min_score]
+        if not matches:
+            return _TRUNCATED_NOTHING if truncated else _NOTHING
+        context = MessageContext(text, tokens, self._closing.breakers)
+        vetoed: dict[int, VetoHit] = {}
+        for index, match in enumerate(matches):
+            hit = self._vetoes.check(match, context)
+            if hit is not None:
+                vetoed[index] = hit
+        wide = {hit.family for hit in vetoed.values() if hit.message_wide}
+        accepted = [
+            m
+            for i, m in enumerate(matches)
+            if i not in vetoed and not (wide and m.phrase.intent == GRATITUDE)
+        ]
+        winners = self._winning_matches(accepted, context)
+        if not winners:
+            first_index = min(vetoed) if vetoed else 0
+            rejected = matches[first_index]
+            reason = vetoed[first_index].family if vetoed else "weak"
+            if wide:
+                reason = sorted(wide)[0]
+            return self._verdict(text, rejected, truncated, reason=reason, accepted=False)
+        closing = not self._closing.needs_reply(context, winners)
+        best = max(winners, key=lambda m: (m.score, -m.first))
+        return self._verdict(text, best, truncated, closing=closing, accepted=True)
+
+    def _winning_matches(self, accepted: list[PhraseMatch], context: MessageContext) -> list[PhraseMatch]:
+        """The accepted matches of the winning intent: gratitude first, else the best-scoring other one.
+
+        A weak phrase (🙏, which also means "please") counts only when every other word is a pleasantry.
+        """
+        strong = [m for m in accepted if not m.phrase.weak]
+        weak = [m for m in accepted if m.phrase.weak]
+        if (
+            weak
+            and self._closing.only_pleasantries(context, accepted)
+            and not self._closing.needs_reply(context, accepted)
+        ):
+            strong.extend(weak)
+        if not strong:
+            return []
+        gratitude = [m for m in strong if m.phrase.intent == GRATITUDE]
+        if gratitude:
+            return gratitude
+        best = max(strong, key=lambda m: m.score)
+        return [m for m in strong if m.phrase.intent == best.phrase.intent]
+
+    def _verdict(
+        self,
+        text: str,
+        match: PhraseMatch,
+        truncated: bool,
+        *,
+        accepted: bool,
+        closing: bool = False,
+        reason: str | None = None,
+    ) -> Verdict:
+        intent = match.phrase.intent if accepted else None
+        if accepted and truncated:
+            reason = TRUNCATED
+        return Verdict(
+            intent=intent,
+            gratitude=intent == GRATITUDE,
+            closing=closing,
+            score=round(match.score, 1) if accepted else 0.0,
+            match=match.phrase.text,
+            span=match.span,
+            language=match.phrase.language,
+            reason=reason,
+            truncated=truncated,
+        )
+
+    def _tokens(self, text: str) -> tuple[list[Token], bool]:
+        """The message's tokens; a long message is read as its head and tail windows only."""
+        limit = self.settings.max_text_chars
+        if len(text) <= limit:
+            return tokenize(text), False
+        window = self.settings.window_chars
+        head_end = _cut_at_space(text, window, backwards=True)
+        tail_start = _cut_at_space(text, len(text) - window, backwards=False)
+        gap = Token("\n", head_end, head_end, Kind.END)  # the windows are separate sentences
+        return [*tokenize(text[:head_end]), gap, *tokenize(text[tail_start:], offset=tail_start)], True
+
+
+_SPACE_SEARCH_CHARS = 64  # how far to look for a space so a window does not cut a word in half
+
+
+def _cut_at_space(text: str, position: int, *, backwards: bool) -> int:
+    if backwards:
+        space = text.rfind(" ", max(0, position - _SPACE_SEARCH_CHARS), position)
+        return space if space > 0 else position
+    space = text.find(" ", position, position + _SPACE_SEARCH_CHARS)
+    return space + 1 if space >= 0 else position

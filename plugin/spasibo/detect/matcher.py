@@ -1,0 +1,214 @@
+"""Finding the phrases of every pack in a token stream, tolerant of typos, wrong layout and translit.
+
+Short words (five letters or fewer: "спс", "ty", "мерси") match only exactly, since one typo turns them into
+other words; longer ones allow one edit (two from nine letters on), counting a swap of neighbouring letters
+as one edit. Words a pack lists as lookalikes ("благодаря") are never matched fuzzily.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from spasibo.detect.normalize import (
+    LAYOUT_CHUNK_RE,
+    Kind,
+    Token,
+    normalize_word,
+    swap_layout,
+    tokenize,
+    transliterate,
+)
+from spasibo.phrases.pack import PhrasePack
+
+CONTENT_KINDS = (Kind.WORD, Kind.EMOJI)
+# how a word was read before it matched; each reading costs a little confidence
+READING_PENALTY = {"exact": 0.0, "fuzzy": 8.0, "layout": 10.0, "translit": 10.0}
+_FUZZY_PENALTY_PER_EDIT = 8.0
+_MIN_FUZZY_LEN = 6  # "спаси" is one letter from "спасиб" and means "save": short words match exactly
+_MIN_ALTERNATIVE_LEN = 3  # "ty" on the other layout is "ен": too short to mean anything
+_MEMO_WORDS = 50_000  # distinct words remembered per detector before the memo starts over
+_AFFIX_LEN = 3  # letters at either end that a one-edit typo leaves intact in one of the two ends
+
+
+def allowed_edits(word: str) -> int:
+    """How many typos a phrase word tolerates: none up to five letters, one up to eight, then two."""
+    if len(word) <= 5:
+        return 0
+    return 1 if len(word) <= 8 else 2
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One phrase of one pack, split into the normalised words it is matched by."""
+
+    text: str
+    words: tuple[str, ...]
+    intent: str
+    language: str
+    weak: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    """A phrase found in a message: token range ``[first, last)``, character span, and how it was read."""
+
+    phrase: Phrase
+    first: int
+    last: int
+    span: tuple[int, int]
+    edits: int
+    reading: str
+
+    @cached_property
+    def score(self) -> float:
+        """Confidence 0–100 that the phrase is really there, from edits and the kind of reading."""
+        return max(0.0, 100.0 - READING_PENALTY[self.reading] - _FUZZY_PENALTY_PER_EDIT * self.edits)
+
+
+class PhraseMatcher:
+    """An index of every phrase of the given packs, built once; ``find`` scans one message's tokens."""
+
+    def __init__(self, packs: Iterable[PhrasePack]) -> None:
+        self._by_first: dict[str, list[Phrase]] = {}
+        self._lookalikes: set[str] = set()
+        for pack in packs:
+            self._lookalikes.update(normalize_word(word) for word in pack.lookalikes)
+            for text, weak in [*((p, False) for p in pack.phrases), *((p, True) for p in pack.weak_phrases)]:
+                words = tuple(
+                    t.text for t in tokenize(text) if t.kind in CONTENT_KINDS or t.kind is Kind.CODE
+                )
+                if not words:
+                    continue
+                phrase = Phrase(text, words, pack.intent, pack.language, weak, pack.source)
+                self._by_first.setdefault(words[0], []).append(phrase)
+        for phrases in self._by_first.values():
+            phrases.sort(key=lambda phrase: -len(phrase.words))  # longest phrase wins at one position
+        fuzzy = [word for word in self._by_first if allowed_edits(word) > 0]
+        self._fuzzy_words = fuzzy
+        self._heads = {word[:_AFFIX_LEN] for word in fuzzy}
+        self._tails = {word[-_AFFIX_LEN:] for word in fuzzy}
+        self._max_fuzzy_len = max((len(word) for word in fuzzy), default=0) + 2
+        self._memo: dict[str, list[tuple[str, int, str]]] = {}
+
+    def _first_word(self, word: str) -> tuple[str, int] | None:
+        """The phrase-starting word ``word`` reads as, with the edits it took, or None."""
+        if word in self._by_first:
+            return word, 0
+        if (
+            len(word) < _MIN_FUZZY_LEN
+            or len(word) > self._max_fuzzy_len
+            or word in self._lookalikes
+            or (word[:_AFFIX_LEN] not in self._heads and word[-_AFFIX_LEN:] not in self._tails)
+        ):
+            return None
+        found = process.extractOne(word, self._fuzzy_words, scorer=OSA.distance, score_cutoff=2)
+        if found is None:
+            return None
+        target, edits, _ = found
+        if edits > allowed_edits(target):
+            return None
+        return target, int(edits)
+
+    def _word_matches(self, word: str, target: str) -> int | None:
+        if word == target:
+            return 0
+        limit = allowed_edits(target)
+        if limit == 0 or word in self._lookalikes:
+            return None
+        edits = OSA.distance(word, target, score_cutoff=limit)
+        return edits if edits <= limit else None
+
+    @staticmethod
+    def _forms(word: str) -> list[tuple[str, str]]:
+        """The word as written, typed on the other layout, and read as translit (for 3+ letters)."""
+        forms = [(word, "exact")]
+        if len(word) >= _MIN_ALTERNATIVE_LEN:
+            swapped = swap_layout(word)
+            if swapped:
+                forms.append((normalize_word(swapped), "layout"))
+            cyrillic = transliterate(word)
+            if cyrillic:
+                forms.append((cyrillic, "translit"))
+        return forms
+
+    def find(self, tokens: Sequence[Token], text: str) -> list[PhraseMatch]:
+        """Every phrase found in ``tokens`` (from ``text``), scanning left to right without overlaps."""
+        matches = self._layout_chunks(tokens, text)
+        taken = {index for match in matches for index in range(match.first, match.last)}
+        content = [i for i, token in enumerate(tokens) if token.kind in CONTENT_KINDS and i not in taken]
+        position = 0
+        while position < len(content):
+            found = self._match_at(tokens, content, position)
+            if found is None:
+                position += 1
+                continue
+            matches.append(found)
+            position = content.index(found.last - 1) + 1
+        matches.sort(key=lambda match: match.first)
+        return matches
+
+    def _readings_of(self, word: str) -> list[tuple[str, int, str]]:
+        """Every phrase-starting word ``word`` can be read as: (target, edits, reading), best first.
+
+        Remembered per word (bounded), since chat vocabulary repeats and most words read as nothing.
+        """
+        known = self._memo.get(word)
+        if known is not None:
+            return known
+        readings: list[tuple[str, int, str]] = []
+        for form, reading in self._forms(word):
+            first = self._first_word(form)
+            if first is not None:
+                target, edits = first
+                readings.append((target, edits, "fuzzy" if reading == "exact" and edits else reading))
+        if len(self._memo) >= _MEMO_WORDS:
+            self._memo.clear()
+        self._memo[word] = readings
+        return readings
+
+    def _match_at(self, tokens: Sequence[Token], content: list[int], position: int) -> PhraseMatch | None:
+        token = tokens[content[position]]
+        for target, edits, reading in self._readings_of(token.text):
+            for phrase in self._by_first[target]:
+                total = self._rest_matches(tokens, content, position, phrase) if len(phrase.words) > 1 else 0
+                if total is None:
+                    continue
+                last = content[position + len(phrase.words) - 1]
+                span = (token.start, tokens[last].end)
+                return PhraseMatch(phrase, content[position], last + 1, span, edits + total, reading)
+        return None
+
+    def _rest_matches(
+        self, tokens: Sequence[Token], content: list[int], position: int, phrase: Phrase
+    ) -> int | None:
+        if position + len(phrase.words) > len(content):
+            return None
+        edits = 0
+        for offset, target in enumerate(phrase.words[1:], start=1):
+            found = self._word_matches(tokens[content[position + offset]].text, target)
+            if found is None:
+                return None
+            edits += found
+        return edits
+
+    def _layout_chunks(self, tokens: Sequence[Token], text: str) -> list[PhraseMatch]:
+        """Phrases typed on the wrong layout with punctuation inside the word ("cgfcb,j" → "спасибо")."""
+        found: list[PhraseMatch] = []
+        for chunk in LAYOUT_CHUNK_RE.finditer(text):
+            start, end = chunk.span()
+            word = normalize_word(swap_layout(chunk.group().lower()) or "")
+            first = self._first_word(word)
+            if first is None:
+                continue
+            target, edits = first
+            single = [phrase for phrase in self._by_first[target] if len(phrase.words) == 1]
+            inside = [i for i, token in enumerate(tokens) if start <= token.start and token.end <= end]
+            if single and inside:
+                found.append(PhraseMatch(single[0], inside[0], inside[-1] + 1, (start, end), edits, "layout"))
+        return found

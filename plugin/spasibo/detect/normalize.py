@@ -1,0 +1,187 @@
+"""From raw chat text to word tokens the matcher can compare: lower case, ё→е, stretched letters collapsed,
+emoji as tokens of their own, codes (SPS-4412, THANKYOU10) marked so they never match.
+
+Every token keeps its ``[start, end)`` offsets in the original text, so a verdict can point at what it saw.
+Alternative readings of a word (typed on the wrong keyboard layout, or in translit) are computed here too.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import NamedTuple
+
+
+class Kind(StrEnum):
+    """What a token is; only words and emoji carry meaning, the rest mark boundaries."""
+
+    WORD = "word"
+    EMOJI = "emoji"
+    NUMBER = "number"
+    CODE = "code"  # letters glued to digits: an order number or promo code, never a phrase
+    PUNCT = "punct"  # a mark inside a sentence: , ; : ( ) quotes dashes
+    END = "end"  # a mark that ends a sentence: . ! ? … or a line break
+
+
+class Token(NamedTuple):
+    """One token: its normalised text, where it sits in the original text, and its kind."""
+
+    text: str
+    start: int
+    end: int
+    kind: Kind
+
+
+# Emoji blocks; skin tones, variation selectors and joiners are skipped so 🙏🏽 reads as 🙏.
+_EMOJI = (
+    "\U0001f000-\U0001f3fa\U0001f400-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2190-\u21ff\u2300-\u23ff"
+    "\u3030\u303d\u3297\u3299\u00a9\u00ae"
+)
+_TOKEN_RE = re.compile(
+    r"(?P<word>[^\W_][\w\u0300-\u036f]*(?:['’][^\W_][\w\u0300-\u036f]*)*)"
+    rf"|(?P<emoji>[{_EMOJI}])"
+    r"|(?P<end>[.!?…\n]+)"
+    r"|(?P<punct>[,;:()«»\"“”„‚‘'\-—–/*+=<>\[\]{}])"
+)
+_STRETCH_RE = re.compile(r"([^\W\d_])\1{2,}")
+_COMBINING_RE = re.compile(r"[\u0300-\u036f]")
+_CODE_GLUE = "-_/#№"
+
+# Same-length replacements applied to the whole text: ё→е, and control/invisible characters → space.
+_SAME_LENGTH = str.maketrans(
+    {"ё": "е", "Ё": "Е", **{chr(c): " " for c in (*range(0, 9), *range(11, 32), 127)}}
+    | {c: " " for c in "\u200b\u200c\u200e\u200f\u2028\u2029\u2060\ufeff\u00a0"}
+)
+
+_QWERTY = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`"
+_JCUKEN = "йцукенгшщзхъфывапролджэячсмитьбюё"
+_TO_CYRILLIC = str.maketrans(_QWERTY, _JCUKEN)
+_TO_LATIN = str.maketrans(_JCUKEN, _QWERTY)
+# A run of Latin letters with layout punctuation inside it ("cgfcb,j" is "спасибо" typed on QWERTY).
+LAYOUT_CHUNK_RE = re.compile(r"(?<![\w])[a-zA-Z]+(?:[\[\];',.`]+[a-zA-Z]+)+(?![\w])")
+
+# Latin → Cyrillic transliteration, longest sequences first ("shch" before "sh" before "s").
+_TRANSLIT = sorted(
+    {
+        "shch": "щ", "sch": "щ", "sh": "ш", "ch": "ч", "zh": "ж", "kh": "х", "ts": "ц", "yu": "ю", "ju": "ю",
+        "ya": "я", "ja": "я", "yo": "е", "jo": "е", "ye": "е", "a": "а", "b": "б", "v": "в", "w": "в",
+        "g": "г", "d": "д", "e": "е", "z": "з", "i": "и", "y": "ы", "j": "й", "k": "к", "l": "л",
+        "m": "м", "n": "н", "o": "о", "p": "п", "r": "р", "s": "с", "t": "т", "u": "у",
+        "f": "ф", "h": "х", "c": "ц", "x": "кс", "q": "к",
+    }.items(),
+    key=lambda pair: -len(pair[0]),
+)  # fmt: skip
+_TRANSLIT_RE = re.compile("|".join(re.escape(latin) for latin, _ in _TRANSLIT))
+_TRANSLIT_MAP = dict(_TRANSLIT)
+
+
+WORD, EMOJI, NUMBER, CODE, PUNCT, END = Kind.WORD, Kind.EMOJI, Kind.NUMBER, Kind.CODE, Kind.PUNCT, Kind.END
+_INVISIBLE_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\u200c\u200e\u200f\u2028\u2029\u2060\ufeff\u00a0]")
+_DIGIT_RE = re.compile(r"\d")
+_WORD_FORMS: dict[str, str] = {}  # lower-case word -> its normal form; chat vocabulary repeats
+_WORD_FORMS_MAX = 100_000
+
+
+def _word_form(word: str) -> str:
+    form = _WORD_FORMS.get(word)
+    if form is None:
+        form = collapse_stretch(_COMBINING_RE.sub("", word.replace("ё", "е")))
+        if len(_WORD_FORMS) >= _WORD_FORMS_MAX:
+            _WORD_FORMS.clear()
+        _WORD_FORMS[word] = form
+    return form
+
+
+def collapse_stretch(word: str) -> str:
+    """Collapse a letter repeated three or more times to one: "спасибооо" → "спасибо"."""
+    return _STRETCH_RE.sub(r"\1", word)
+
+
+def normalize_word(word: str) -> str:
+    """The form a word is compared in: lower case, ё→е, no stress marks, stretched letters collapsed."""
+    word = _COMBINING_RE.sub("", word.lower().translate(_SAME_LENGTH))
+    return collapse_stretch(word)
+
+
+def swap_layout(word: str) -> str | None:
+    """The word as meant when typed on the other keyboard layout (ЙЦУКЕН ↔ QWERTY), or None if mixed."""
+    if word.isascii():
+        swapped = word.translate(_TO_CYRILLIC)
+        return swapped if swapped != word else None
+    swapped = word.translate(_TO_LATIN)
+    if not swapped.isascii() or any("a" <= char <= "z" for char in word):
+        return None  # another script, or Latin and Cyrillic mixed in one word
+    return swapped
+
+
+def transliterate(word: str) -> str | None:
+    """A Latin word read as Russian translit ("spasibo" → "спасибо"), or None for a non-Latin word."""
+    if not word.isascii() or not word.isalpha():
+        return None
+    return _TRANSLIT_RE.sub(lambda match: _TRANSLIT_MAP[match.group()], word)
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """Split ``text`` into normalised tokens whose offsets are shifted by ``offset``.
+
+    Words glued to digits (``SPS-4412``, ``SPSB20``, ``R19``) become ``CODE`` tokens so a promo code or an
+    order number never reads as "спс".
+    """
+    clean = text.translate(_SAME_LENGTH) if _INVISIBLE_RE.search(text) else text
+    lowered = clean.lower()
+    if len(lowered) != len(clean):  # a few letters ("İ") grow when lowered; keep offsets exact
+        lowered = "".join(char.lower()[:1] for char in clean)
+    tokens: list[Token] = []
+    append = tokens.append
+    has_code = False
+    for match in _TOKEN_RE.finditer(lowered):
+        group = match.lastgroup
+        start, end = match.span()
+        word = match.group()
+        if group == "word":
+            if word.isalpha():
+                append(Token(_word_form(word), start + offset, end + offset, WORD))
+            elif word.isdigit():
+                append(Token(word, start + offset, end + offset, NUMBER))
+                has_code = True
+            elif _DIGIT_RE.search(word):
+                append(Token(word, start + offset, end + offset, CODE))
+                has_code = True
+            else:  # apostrophes or stress marks inside a word
+                append(Token(_word_form(word), start + offset, end + offset, WORD))
+        elif group == "emoji":
+            append(Token(word, start + offset, end + offset, EMOJI))
+        elif group == "end":
+            append(Token("?" if "?" in word else word[0], start + offset, end + offset, END))
+        else:
+            append(Token(word, start + offset, end + offset, PUNCT))
+    if has_code:
+        _mark_codes(tokens)
+    return tokens
+
+
+def _mark_codes(tokens: list[Token]) -> None:
+    """Turn a word glued (directly or by one of - _ / #) to a number or code into a code itself."""
+    for index, token in enumerate(tokens):
+        if token.kind not in (Kind.NUMBER, Kind.CODE):
+            continue
+        for step in (-1, 1):
+            inner, outer = token, index + step
+            if (
+                0 <= outer < len(tokens)
+                and tokens[outer].kind is Kind.PUNCT
+                and tokens[outer].text in _CODE_GLUE
+            ):
+                if not _touching(tokens[outer], inner, step):
+                    continue
+                inner, outer = tokens[outer], outer + step
+            if (
+                0 <= outer < len(tokens)
+                and tokens[outer].kind is Kind.WORD
+                and _touching(tokens[outer], inner, step)
+            ):
+                tokens[outer] = tokens[outer]._replace(kind=Kind.CODE)
+
+
+def _touching(other: Token, token: Token, step: int) -> bool:
+    return other.end == token.start if step < 0 else token.end == other.start

@@ -1,0 +1,22 @@
+"""The detector's tunable thresholds, with defaults that work for chat messages."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class DetectorSettings(BaseModel):
+    """Thresholds of ``GratitudeDetector``; pass an instance or the same names as keyword arguments.
+
+    ``max_text_chars``: longer texts are read as a head and a tail window of ``window_chars`` each (thanks
+    sits at the start or the end of a long message), and the verdict says ``truncated=True``.
+    ``min_score``: a phrase read with so many typos that its score falls below this does not count.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_text_chars: int = Field(default=4096, ge=16)
+    window_chars: int = Field(default=1024, ge=8)
+    min_score: float = Field(default=70.0, ge=0.0, le=100.0)
+    scare_quotes_are_sarcasm: bool = True  # «вежливого» in lower case right after thanks mocks it
+    latin_brand_names: bool = True  # "конфет Merci": a capitalised Latin word after a Russian word is a name

@@ -1,0 +1,92 @@
+"""Veto families: reasons a thanks-like phrase is not thanks here.
+
+Most families are data (``[[vetoes]]`` in the phrase files: sarcasm, negation, reported speech, questions
+about thanks, inscriptions); two depend on the text's shape and live here: a phrase inside quotation marks
+is someone else's words ("quoted"), and a capitalised Latin word right after a Russian word is a name
+("конфет Merci", "надпись Thank you").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spasibo.detect.context import MessageContext
+from spasibo.detect.cues import CueSet
+from spasibo.detect.matcher import CONTENT_KINDS, PhraseMatch
+from spasibo.detect.normalize import Kind
+from spasibo.detect.settings import DetectorSettings
+from spasibo.phrases.pack import PhrasePack, VetoPosition, VetoRule
+
+QUOTED = "quoted"
+QUESTION = "question"
+SARCASM = "sarcasm"
+LOOKALIKE = "lookalike"
+_SCARE_QUOTE_WINDOW_WORDS = 4
+
+
+@dataclass(frozen=True)
+class CompiledVeto:
+    """A veto rule with its cues compiled for lookup."""
+
+    rule: VetoRule
+    cues: CueSet
+
+
+@dataclass(frozen=True)
+class VetoHit:
+    """A veto that applies to a match: its family and whether it rejects the whole message."""
+
+    family: str
+    message_wide: bool
+
+
+class Vetoes:
+    """Every veto rule of every pack, grouped by the intent whose phrases they veto."""
+
+    def __init__(self, packs: Iterable[PhrasePack], settings: DetectorSettings) -> None:
+        self._settings = settings
+        self._by_intent: dict[str, list[CompiledVeto]] = {}
+        for pack in packs:
+            compiled = [CompiledVeto(rule, CueSet(rule.cues)) for rule in pack.vetoes]
+            self._by_intent.setdefault(pack.intent, []).extend(compiled)
+
+    def check(self, match: PhraseMatch, context: MessageContext) -> VetoHit | None:
+        """The first veto that rejects ``match`` in this message, or None when the phrase stands."""
+        if context.quoted(match.span):
+            return VetoHit(QUOTED, message_wide=False)
+        if context.asked_back(match.last):
+            return VetoHit(QUESTION, message_wide=False)
+        if self._settings.latin_brand_names and _is_brand_name(match, context):
+            return VetoHit(LOOKALIKE, message_wide=False)
+        for veto in self._by_intent.get(match.phrase.intent, ()):
+            rule = veto.rule
+            if rule.question_only and not context.ends_with_question(match.last):
+                continue
+            if rule.position is VetoPosition.BEFORE:
+                words = context.words_before(match.first, rule.window, rule.scope)
+            else:
+                words = context.words_after(match.last, rule.window, rule.scope)
+            if words and veto.cues.find(words) is not None:
+                return VetoHit(rule.family, rule.message_wide)
+        if self._settings.scare_quotes_are_sarcasm and context.scare_quoted_after(
+            match.last, _SCARE_QUOTE_WINDOW_WORDS
+        ):
+            return VetoHit(SARCASM, message_wide=True)
+        return None
+
+
+def _is_brand_name(match: PhraseMatch, context: MessageContext) -> bool:
+    """A Latin phrase written with capitals right after a Russian word ("конфет Merci") names a thing."""
+    if not match.phrase.text.isascii() or match.reading != "exact":
+        return False
+    original = context.text[match.span[0] : match.span[1]]
+    if original.islower():
+        return False
+    previous = context.tokens[match.first - 1] if match.first > 0 else None
+    return (
+        previous is not None
+        and previous.kind in CONTENT_KINDS
+        and previous.kind is Kind.WORD
+        and not previous.text.isascii()
+    )

@@ -1,0 +1,173 @@
+"""Build the plugin manager, and call its hooks through a typed facade.
+
+``get_plugin_manager()`` makes a fresh ``pluggy.PluginManager`` each call: the built-in plugins first (their
+hook implementations are ``trylast``), then every plugin installed under the entry-point group ``spasibo``.
+Nothing is loaded at import time.
+
+Two environment variables, read when the manager is built:
+
+- ``SPASIBO_DISABLE_PLUGIN_AUTOLOAD=1`` loads no installed plugins (only the built-ins);
+- ``SPASIBO_BLOCK_PLUGINS=name1,name2`` blocks plugins by entry-point name (or built-in name such as
+  ``spasibo.console``) before anything is loaded.
+
+``PluginHooks`` wraps ``pm.hook`` so call sites pass typed arguments instead of loose keywords, and turns "no
+plugin answered" into an error that says which plugin is missing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from spasibo import hookspecs
+from spasibo.hookspecs import PROJECT_NAME
+from spasibo.models import IncomingMessage, Outcome, ReactionRequest, ReactionResult, Verdict
+from spasibo.registry import PhraseCollector, PluginError, TransportTable
+
+if TYPE_CHECKING:
+    from spasibo.phrases import PhrasePack
+    from spasibo.rules import ReactionDecision
+    from spasibo.settings import RuleSettings
+    from spasibo.transport import Transport
+
+DISABLE_AUTOLOAD_ENV = "SPASIBO_DISABLE_PLUGIN_AUTOLOAD"
+BLOCK_PLUGINS_ENV = "SPASIBO_BLOCK_PLUGINS"
+_TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+
+
+def blocked_plugin_names(environ: Mapping[str, str] | None = None) -> list[str]:
+    """The plugin names listed in ``SPASIBO_BLOCK_PLUGINS`` (comma-separated, blanks ignored)."""
+    value = (os.environ if environ is None else environ).get(BLOCK_PLUGINS_ENV, "")
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def autoload_disabled(environ: Mapping[str, str] | None = None) -> bool:
+    """True when ``SPASIBO_DISABLE_PLUGIN_AUTOLOAD`` is set to 1/true/yes/on."""
+    value = (os.environ if environ is None else environ).get(DISABLE_AUTOLOAD_ENV, "")
+    return value.strip().lower() in _TRUE_WORDS
+
+
+def get_plugin_manager() -> pluggy.PluginManager:
+    """Build a fresh plugin manager: built-in plugins, then installed ``spasibo`` entry points.
+
+    Honours ``SPASIBO_BLOCK_PLUGINS`` and ``SPASIBO_DISABLE_PLUGIN_AUTOLOAD``. Register a plugin of your own
+    with ``pm.register(obj, name=...)``; hand the manager to ``Spasibo(plugin_manager=pm)``.
+    """
+    from spasibo.default_plugins import default_plugins
+
+    pm = pluggy.PluginManager(PROJECT_NAME)
+    pm.add_hookspecs(hookspecs)
+    for name in blocked_plugin_names():
+        pm.set_blocked(name)
+    for name, plugin in default_plugins().items():
+        pm.register(plugin, name=name)
+    if not autoload_disabled():
+        pm.load_setuptools_entrypoints(PROJECT_NAME)
+    pm.check_pending()
+    return pm
+
+
+def _call_each(caller: pluggy.HookCaller, bind: Callable[[str], Mapping[str, Any]]) -> None:
+    """Call every implementation of a register hook with arguments bound to its plugin's name.
+
+    pluggy hands all implementations the same arguments; registering needs to know who is calling so errors
+    can name the plugin, so the implementations are called one by one, in pluggy's own order.
+    """
+    for impl in reversed(caller.get_hookimpls()):
+        kwargs = bind(impl.plugin_name)
+        try:
+            impl.function(*(kwargs[arg] for arg in impl.argnames))
+        except PluginError:
+            raise
+        except Exception as error:
+            raise PluginError(f"plugin {impl.plugin_name!r} failed in {caller.name}: {error}") from error
+
+
+class PluginHooks:
+    """Typed calls of the ``spasibo_*`` hooks on one plugin manager."""
+
+    def __init__(self, pm: pluggy.PluginManager, *, builtin_names: Collection[str] | None = None) -> None:
+        from spasibo.default_plugins import DEFAULT_PLUGIN_NAMES
+
+        self.pm = pm
+        self._builtin = frozenset(DEFAULT_PLUGIN_NAMES if builtin_names is None else builtin_names)
+
+    def phrase_packs(self) -> list[PhrasePack]:
+        """Every phrase pack the plugins register (installed plugins' packs first, built-in ones last)."""
+        registrar = PhraseCollector()
+        _call_each(
+            self.pm.hook.spasibo_register_phrases, lambda plugin: {"register": registrar.bound(plugin)}
+        )
+        return registrar.packs
+
+    def transports(self, options: Mapping[str, Mapping[str, Any]] | None = None) -> TransportTable:
+        """A table of every transport the plugins register; ``options`` are the ``[transports.*]`` tables."""
+        table = TransportTable(options)
+        _call_each(
+            self.pm.hook.spasibo_register_transports,
+            lambda plugin: {"register": table.registrar(plugin, builtin=plugin in self._builtin)},
+        )
+        return table
+
+    def detect(self, message: IncomingMessage, packs: Sequence[PhrasePack]) -> Verdict:
+        """Run ``spasibo_detect``; raises ``PluginError`` when no plugin returns a verdict."""
+        verdict = self.pm.hook.spasibo_detect(message=message, packs=packs)
+        if not isinstance(verdict, Verdict):
+            raise PluginError(self._no_answer("spasibo_detect", "spasibo.detector", verdict))
+        return verdict
+
+    def choose_reaction(
+        self,
+        message: IncomingMessage,
+        verdict: Verdict,
+        rules: Sequence[RuleSettings],
+        now: datetime,
+        transport_names: Collection[str],
+    ) -> ReactionDecision:
+        """Run ``spasibo_choose_reaction``; raises ``PluginError`` when no plugin returns a decision."""
+        from spasibo.rules import ReactionDecision
+
+        decision = self.pm.hook.spasibo_choose_reaction(
+            message=message, verdict=verdict, rules=rules, now=now, transport_names=transport_names
+        )
+        if not isinstance(decision, ReactionDecision):
+            raise PluginError(self._no_answer("spasibo_choose_reaction", "spasibo.rules", decision))
+        return decision
+
+    def send_reaction(
+        self, request: ReactionRequest, transports: Mapping[str, Transport]
+    ) -> Awaitable[ReactionResult]:
+        """Run ``spasibo_send_reaction`` and return the awaitable a plugin produced."""
+        pending = self.pm.hook.spasibo_send_reaction(request=request, transports=transports)
+        if pending is None:
+            raise PluginError(self._no_answer("spasibo_send_reaction", "spasibo.sending", pending))
+        return pending  # type: ignore[no-any-return]
+
+    async def reaction_sent(self, request: ReactionRequest, result: ReactionResult) -> None:
+        """Tell every observer a reaction went out, awaiting those that return awaitables."""
+        await _await_all(self.pm.hook.spasibo_reaction_sent(request=request, result=result))
+
+    async def reaction_failed(self, request: ReactionRequest, error: Exception) -> None:
+        """Tell every observer a reaction did not go out."""
+        await _await_all(self.pm.hook.spasibo_reaction_failed(request=request, error=error))
+
+    async def message_handled(self, outcome: Outcome) -> None:
+        """Tell every observer (and ``@app.on`` handler) what happened to a message."""
+        await _await_all(self.pm.hook.spasibo_message_handled(outcome=outcome))
+
+    def _no_answer(self, hook: str, builtin: str, got: object) -> str:
+        if got is not None:
+            return f"a plugin's {hook} returned {type(got).__name__}, which spasibo cannot use"
+        blocked = " (it is blocked)" if self.pm.is_blocked(builtin) else ""
+        return f"no plugin answered {hook}; the built-in {builtin!r} normally does{blocked}"
+
+
+async def _await_all(results: list[Awaitable[None] | None]) -> None:
+    # One after another, in hook order: observers may depend on ordering (e.g. a log before a metric).
+    for result in results:
+        if result is not None:
+            await result

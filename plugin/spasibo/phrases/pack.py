@@ -1,0 +1,72 @@
+"""The shape of a phrase pack: everything the detector knows about one intent in one language.
+
+A pack is plain data. Built-in packs are TOML files next to this module (``<intent>/<language>.toml``);
+plugins hand the detector ``PhrasePack`` objects built however they like. Every list holds short strings
+written in lower case; a word ending in ``*`` in a cue matches any word with that beginning.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class VetoPosition(StrEnum):
+    """Where a veto cue must sit relative to the matched phrase."""
+
+    BEFORE = "before"  # the cue ends at most ``window`` words before the phrase
+    AFTER = "after"  # the cue starts at most ``window`` words after the phrase
+
+
+class VetoScope(StrEnum):
+    """How far a veto window may reach before a boundary stops it."""
+
+    PHRASE = "phrase"  # stops at any punctuation mark (a comma separates "не надо, спасибо")
+    CLAUSE = "clause"  # stops at the end of a sentence or at a clause breaker ("но", "только")
+    SENTENCE = "sentence"  # stops at the end of a sentence (. ! ? or a line break)
+
+
+class VetoRule(BaseModel):
+    """One veto family's cues: a matched phrase with one of these nearby does not count.
+
+    ``family`` is what the verdict's ``reason`` reports (``sarcasm``, ``negation``, ``reported``...).
+    ``message_wide`` makes the veto reject every phrase in the message (an angry message gets no heart even
+    when it also says thanks elsewhere). ``question_only`` makes it apply only in a sentence ending with "?".
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    family: str = Field(min_length=1)
+    position: VetoPosition
+    window: int = Field(default=3, ge=0, le=50)
+    scope: VetoScope = VetoScope.SENTENCE
+    cues: tuple[str, ...]
+    message_wide: bool = False
+    question_only: bool = False
+
+
+class PhrasePack(BaseModel):
+    """Phrases of one intent in one language, with the cues that veto them and the cues that need a reply.
+
+    ``phrases`` express the intent ("спасибо", "от души"); ``weak_phrases`` (emoji such as 🙏) count only in
+    a message that otherwise needs no reply, since 🙏 also means "please". ``lookalikes`` are words that
+    resemble a phrase but never mean it (Спасская, благодаря). ``pleasantries`` ("ок", "до встречи") may
+    surround a weak phrase. ``reply_cues`` mark a message that still needs a text reply
+    (a request, a question, a problem); ``refusal_cues`` keep a "спасибо, но я откажусь" a closing;
+    ``clause_breakers`` ("но", "только") start a new clause. ``source`` names the file or plugin it came from.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    intent: str = Field(min_length=1)
+    language: str = Field(min_length=1)
+    source: str = "<memory>"
+    phrases: tuple[str, ...] = ()
+    weak_phrases: tuple[str, ...] = ()
+    lookalikes: tuple[str, ...] = ()
+    pleasantries: tuple[str, ...] = ()
+    reply_cues: tuple[str, ...] = ()
+    refusal_cues: tuple[str, ...] = ()
+    clause_breakers: tuple[str, ...] = ()
+    vetoes: tuple[VetoRule, ...] = ()

@@ -1,0 +1,58 @@
+"""Closing: thanks plus pleasantries needs no reply; a question, a request or new information does."""
+
+from __future__ import annotations
+
+import pytest
+
+from spasibo.detect import detect
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Спасибо большое!",
+        "Спасибо, до встречи!",
+        "Ок, понял, спасибо",
+        "Спасибо, хорошего вечера 😊",
+        "Хочу сказать огромное спасибо мастеру!",
+        "Спасибо, но я откажусь",
+        "Спасибо за стрижку, очень довольна",
+    ],
+)
+def test_thanks_with_pleasantries_is_a_closing(text):
+    verdict = detect(text)
+    assert (verdict.gratitude, verdict.closing) == (True, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Спасибо, а можно на 15:00?",
+        "спасибо а вы в праздники работаете",
+        "Спасибо! Пришлите, пожалуйста, адрес",
+        "Спасибо, только я опоздаю минут на 10",
+        "спасибо, но вместо колы положили спрайт",
+        "Спасибо. У меня аллергия на лидокаин",
+    ],
+)
+def test_thanks_with_a_request_or_news_needs_a_reply(text):
+    verdict = detect(text)
+    assert (verdict.gratitude, verdict.closing) == (True, False)
+
+
+def test_a_request_verb_leading_into_the_thanks_is_part_of_it():
+    assert detect("Хочу поблагодарить всю команду").closing
+
+
+def test_emoji_only_thanks_is_a_closing():
+    verdict = detect("🙏🙏")
+    assert (verdict.gratitude, verdict.closing) == (True, True)
+
+
+def test_praying_hands_with_a_request_mean_please():
+    assert not detect("перезвоните мне 🙏").gratitude
+
+
+@pytest.mark.parametrize("text", ["❤️", "👍", "ок"])
+def test_a_bare_heart_like_or_ok_is_not_thanks(text):
+    assert not detect(text).gratitude

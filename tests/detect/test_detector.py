@@ -1,0 +1,97 @@
+"""The detector's contract: verdict fields, other intents, settings, and packs from anywhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from spasibo import ConfigError, GratitudeDetector, Verdict, detect
+from spasibo.detect import DetectorSettings
+from spasibo.phrases import PhrasePack, builtin_packs
+
+CONFIRMATION = PhrasePack(
+    intent="confirmation", language="ru", source="test-plugin", phrases=("подтверждаю", "да, записывайте")
+)
+
+
+def test_detect_returns_a_verdict_pointing_at_the_phrase():
+    text = "Ну что ж, Спасибо большое!"
+    verdict = detect(text)
+    assert isinstance(verdict, Verdict)
+    assert (verdict.intent, verdict.gratitude, verdict.language) == ("gratitude", True, "ru")
+    assert verdict.span is not None
+    assert text[verdict.span[0] : verdict.span[1]] == "Спасибо большое"
+    assert verdict.match == "спасибо большое"
+
+
+def test_plain_thanks_scores_high():
+    assert detect("спасибо").score >= 90
+
+
+def test_no_phrase_gives_an_empty_verdict():
+    assert detect("Адрес у вас какой?") == Verdict()
+
+
+def test_a_rejected_thanks_scores_zero_and_says_why():
+    verdict = detect("спасибо за ничего")
+    assert (verdict.intent, verdict.score, verdict.reason) == (None, 0.0, "sarcasm")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"), [("дякую", "uk"), ("рахмет!", "kk"), ("thx", "en"), ("danke schön", "de")]
+)
+def test_language_is_that_of_the_matched_phrase(text, language):
+    assert detect(text).language == language
+
+
+def test_another_intent_pack_is_detected_with_its_intent():
+    detector = GratitudeDetector(packs=[*builtin_packs(), CONFIRMATION])
+    verdict = detector.detect("Да, записывайте")
+    assert (verdict.intent, verdict.gratitude) == ("confirmation", False)
+
+
+def test_gratitude_wins_over_another_intent():
+    detector = GratitudeDetector(packs=[*builtin_packs(), CONFIRMATION])
+    verdict = detector.detect("Подтверждаю, спасибо!")
+    assert (verdict.intent, verdict.gratitude) == ("gratitude", True)
+
+
+def test_a_detector_without_gratitude_packs_finds_no_gratitude():
+    assert GratitudeDetector(packs=[CONFIRMATION]).detect("спасибо") == Verdict()
+
+
+def test_thresholds_can_be_given_as_keywords():
+    strict = GratitudeDetector(min_score=95)
+    assert not strict.detect("спосибо").gratitude
+    assert strict.detect("спасибо").gratitude
+
+
+def test_thresholds_can_be_given_as_settings():
+    detector = GratitudeDetector(settings=DetectorSettings(max_text_chars=100, window_chars=20))
+    assert detector.detect("спасибо " + "слово " * 50).truncated
+
+
+def test_an_unknown_threshold_is_a_config_error_naming_it():
+    with pytest.raises(ConfigError, match="min_scor"):
+        GratitudeDetector(min_scor=10)
+
+
+def test_long_text_is_windowed_and_says_so():
+    text = "Спасибо за всё! " + "очень длинный рассказ о визите " * 3000
+    verdict = detect(text)
+    assert (verdict.gratitude, verdict.truncated) == (True, True)
+
+
+def test_thanks_at_the_end_of_a_long_text_is_found():
+    verdict = detect("длинное сообщение " * 1000 + "Спасибо!")
+    assert verdict.gratitude
+    assert verdict.span is not None
+    assert verdict.span[1] == len("длинное сообщение " * 1000 + "Спасибо")
+
+
+def test_default_detector_is_not_built_at_import():
+    import subprocess
+    import sys
+
+    code = "import spasibo.detect as d; print(d.default_detector.cache_info().currsize)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "0"

@@ -1,0 +1,78 @@
+"""Normalisation: what the matcher compares is lower case, ё-free, unstretched, with codes set apart."""
+
+from __future__ import annotations
+
+from spasibo.detect.normalize import Kind, normalize_word, swap_layout, tokenize, transliterate
+
+
+def words(text: str) -> list[str]:
+    return [token.text for token in tokenize(text) if token.kind is Kind.WORD]
+
+
+def test_words_are_lower_case_without_yo():
+    assert words("Всё СПАСИБО") == ["все", "спасибо"]
+
+
+def test_stretched_letters_collapse_to_one():
+    assert words("спасибоооо спасииибо") == ["спасибо", "спасибо"]
+
+
+def test_double_letters_are_kept():
+    assert words("класс") == ["класс"]
+
+
+def test_stress_marks_are_dropped():
+    assert words("спаси\u0301бо") == ["спасибо"]
+
+
+def test_token_offsets_point_into_the_original_text():
+    text = "Ну СПАСИБО!"
+    token = next(token for token in tokenize(text) if token.text == "спасибо")
+    assert text[token.start : token.end] == "СПАСИБО"
+
+
+def test_offsets_survive_control_and_invisible_characters():
+    text = "\x00\u200bспасибо"
+    token = tokenize(text)[0]
+    assert (token.start, token.end) == (2, 9)
+
+
+def test_emoji_are_tokens_and_skin_tones_are_ignored():
+    tokens = tokenize("🙏🏽🙏")
+    assert [(t.text, t.kind) for t in tokens] == [("🙏", Kind.EMOJI), ("🙏", Kind.EMOJI)]
+
+
+def test_words_glued_to_digits_are_codes():
+    kinds = {token.text: token.kind for token in tokenize("SPS-4412 SPSB20 R19")}
+    assert kinds["sps"] is Kind.CODE
+    assert kinds["spsb20"] is Kind.CODE
+    assert kinds["r19"] is Kind.CODE
+
+
+def test_question_mark_ends_a_sentence_as_question():
+    assert [t.text for t in tokenize("спасибо?!") if t.kind is Kind.END] == ["?"]
+
+
+def test_layout_swap_reads_qwerty_typing_as_russian():
+    assert swap_layout("cgfcb,j") == "спасибо"
+
+
+def test_layout_swap_reads_russian_typing_as_english():
+    assert swap_layout("ерфтлы") == "thanks"
+
+
+def test_layout_swap_refuses_mixed_scripts():
+    assert swap_layout("спасибоthanks") is None
+
+
+def test_translit_reads_latin_as_russian():
+    assert transliterate("spasibo") == "спасибо"
+    assert transliterate("blagodaryu") == "благодарю"
+
+
+def test_translit_ignores_cyrillic():
+    assert transliterate("спасибо") is None
+
+
+def test_normalize_word_applies_every_step():
+    assert normalize_word("СпасибООО") == "спасибо"

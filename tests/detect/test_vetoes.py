@@ -1,0 +1,125 @@
+"""Each veto family turns a thanks-like text into "not thanks" and says why; look-alike sincere texts pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from spasibo.detect import detect
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "спасибо за испорченный вечер",
+        "ну спасибо, опять перенесли",
+        "Вот спасибо, теперь ждать неделю",
+        "спасибо, конечно, но я просила другое",
+        "Спасибо, что перепутали мою запись",
+        "спс за сервис 🤡",
+    ],
+)
+def test_sarcasm_is_not_thanks(text):
+    verdict = detect(text)
+    assert (verdict.gratitude, verdict.reason) == (False, "sarcasm")
+
+
+def test_sarcasm_anywhere_rejects_the_whole_message():
+    assert not detect("Спасибо. Ну спасибо, опять никто не перезвонил").gratitude
+
+
+def test_scare_quotes_after_thanks_are_sarcasm():
+    assert detect("спасибо за «заботливого» мастера").reason == "sarcasm"
+
+
+def test_a_complaint_after_but_keeps_the_thanks():
+    verdict = detect("Спасибо, но ссылка на оплату не открывается")
+    assert (verdict.gratitude, verdict.closing) == (True, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "даже спасибо не сказали",
+        "не благодарите",
+        "спасибо не за что",
+        "спасибо скажу, когда сделаете",
+        "Я не собираюсь говорить спасибо",
+        "муж говорит спасибо тебе не скажу",
+    ],
+)
+def test_negated_or_postponed_thanks_is_not_thanks(text):
+    verdict = detect(text)
+    assert (verdict.gratitude, verdict.reason) == (False, "negation")
+
+
+def test_no_thanks_word_at_all_in_ne_za_chto():
+    assert not detect("не за что)").gratitude
+
+
+@pytest.mark.parametrize("text", ["нет, спасибо", "Не нужно, спасибо", "Спасибо, не надо"])
+def test_a_polite_refusal_is_a_closing_thanks(text):
+    verdict = detect(text)
+    assert (verdict.gratitude, verdict.closing) == (True, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "на торте надпись «Спасибо, учитель!»",
+        "ваш бот прислал «спасибо за заказ», это ошибка?",
+        'магазин "Спасибо" рядом',
+    ],
+)
+def test_quoted_thanks_is_someone_elses_words(text):
+    verdict = detect(text)
+    assert not verdict.gratitude
+    assert verdict.reason in {"quoted", "reported"}
+
+
+def test_an_inscription_without_quotes_is_reported():
+    assert detect("на капкейках надпись Thank you teacher").gratitude is False
+
+
+def test_thanks_passed_on_is_thanks():
+    assert detect("Мама передаёт спасибо мастеру Алёне").gratitude
+
+
+@pytest.mark.parametrize("text", ["Благодаря пробкам опоздаю", "благодаря новому графику смогу по утрам"])
+def test_blagodarya_as_a_preposition_is_not_thanks(text):
+    assert not detect(text).gratitude
+
+
+def test_blagodarya_vam_credits_the_business():
+    assert detect("Благодаря вам я наконец довольна").gratitude
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Я на Спасской улице",
+        "Мой муж спасатель",
+        "Можно оплатить бонусами СберСпасибо?",
+        "В Beauty Bar тоже ваш филиал?",
+        "Я в ТЦ City Mall",
+        "хотим party box",
+        "мерс е-класс, колодки",
+        "Только вернулась из Мерсина",
+        "промокод SPSB20 не работает",
+        "номер заказа SPS-4412",
+        "Промокод THANKYOU10 ещё действует?",
+        "к букету добавьте конфеты Merci",
+        "Спасите, ноготь сломался",
+    ],
+)
+def test_lookalikes_are_not_thanks(text):
+    assert not detect(text).gratitude
+
+
+@pytest.mark.parametrize("text", ["Как оставить благодарность мастеру?", "как отблагодарить доктора?"])
+def test_a_question_about_how_to_thank_is_a_request(text):
+    verdict = detect(text)
+    assert (verdict.gratitude, verdict.reason) == (False, "question")
+
+
+def test_expressing_gratitude_is_thanks():
+    assert detect("Хочу выразить благодарность мастеру Анне").gratitude

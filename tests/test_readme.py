@@ -1,0 +1,46 @@
+"""Every code example in README.md works: each ```python block runs (blocks fenced ```python no-run are
+examples only) and each ```toml block is valid ``SpasiboSettings``."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from spasibo.settings import settings_from_mapping
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+_BLOCK_RE = re.compile(r"^```(python|toml)([^\n]*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+
+
+def blocks(language: str) -> list[tuple[int, str]]:
+    """(line number, code) of each block fenced ```<language>, skipping those marked no-run."""
+    text = README.read_text(encoding="utf-8")
+    found = []
+    for match in _BLOCK_RE.finditer(text):
+        if match.group(1) == language and "no-run" not in match.group(2):
+            found.append((text.count("\n", 0, match.start()) + 1, match.group(3)))
+    return found
+
+
+def _block_id(value: object) -> str:
+    return f"README.md:{value}" if isinstance(value, int) else ""
+
+
+@pytest.mark.parametrize(("line", "code"), blocks("python"), ids=_block_id)
+def test_readme_python_block_runs(line: int, code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # examples name files relative to the repository root
+    exec(compile(code, f"README.md:{line}", "exec"), {"__name__": "readme"})
+
+
+@pytest.mark.parametrize(("line", "code"), blocks("toml"), ids=_block_id)
+def test_readme_toml_block_is_valid_settings(line: int, code: str) -> None:
+    settings_from_mapping(tomllib.loads(code), source=f"README.md:{line}")
+
+
+def test_readme_has_python_and_toml_examples() -> None:
+    assert blocks("python")
+    assert blocks("toml")
