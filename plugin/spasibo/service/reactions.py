@@ -92,18 +92,21 @@ class ReactionDesk:
         return stored
 
     async def _check_owner(self, company_id: str) -> None:
+        """Pass when the company's session is here; else 421 naming its owner, or 404 when nobody has it."""
         try:
             self.pool.session(company_id)
             return
-        except UnknownCompanyError:
-            owner = await self.ownership.owner_of(company_id)
-        if owner is not None and owner != self.ownership.me:
-            raise ServiceError(
-                421,
-                "owned_elsewhere",
-                f"company {company_id!r} is served by instance {owner.instance!r}"
-                + (f" at {owner.url}" if owner.url else ""),
-                field="companyId",
-                owner=owner.instance,
-                ownerUrl=owner.url,
-            )
+        except UnknownCompanyError as error:
+            missing = error
+        owner = await self.ownership.owner_of(company_id)
+        if owner is None or owner == self.ownership.me:
+            raise missing
+        raise ServiceError(
+            421,
+            "owned_elsewhere",
+            f"company {company_id!r} is served by instance {owner.instance!r}"
+            + (f" at {owner.url}" if owner.url else ""),
+            field="companyId",
+            owner=owner.instance,
+            ownerUrl=owner.url,
+        )
