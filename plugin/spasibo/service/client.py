@@ -1,15 +1,15 @@
 """``HttpReactionSender``: the ``http`` transport, which sends a bot's reactions through ``spasibo serve``.
 
 The bot process keeps no WhatsApp session; the service does. Connection failures and 503 answers are retried
-with exponential backoff (each ``send`` carries one ``Idempotency-Key``, so a retry never sends twice); a 421
-answer is followed once to the owning instance's URL; every other error answer becomes a ``ReactionError``
-subclass named for what went wrong. In production the messages name neither the URL nor the exception.
+with exponential backoff (the service answers a repeated (company, message, emoji) once, so a retry never
+sends twice); a 421 answer is followed once to the owning instance's URL; every other error answer becomes a
+``ReactionError`` subclass named for what went wrong. In production the messages name neither the URL nor
+the exception.
 """
 
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Literal, Self
 
@@ -85,14 +85,20 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 def phone_of(request: ReactionRequest) -> str:
-    """The customer's phone for the service: the user part of the first phone JID among sender and chat."""
+    """The customer's phone for the service: the user part of the first phone JID among sender and chat.
+
+    Raises ``InvalidReactionError`` when neither is a phone address (a group message from an ``@lid``
+    sender): the service keys its per-phone limit on the phone, so the host must know it.
+    """
     message = request.message
-    candidates = [jid for jid in (message.sender, message.chat) if jid]
-    for jid in candidates:
-        user, _, server = jid.partition("@")
-        if server in ("", "s.whatsapp.net", "c.us"):
+    for jid in (message.sender, message.chat):
+        user, _, server = (jid or "").partition("@")
+        if user and server in ("", "s.whatsapp.net", "c.us"):
             return user.split(":")[0]
-    return candidates[0].partition("@")[0] if candidates else ""
+    raise InvalidReactionError(
+        f"message {message.message_id!r}: the http transport needs the customer's phone, but neither chat "
+        f"{message.chat!r} nor sender {message.sender!r} is a phone address"
+    )
 
 
 class HttpReactionSender:
@@ -140,24 +146,23 @@ class HttpReactionSender:
             "chat": message.chat,
             "sender": message.sender,
         }
-        headers = {"Idempotency-Key": uuid.uuid4().hex}
-        response = await self._post(self.settings.base_url, body, headers)
+        response = await self._post(self.settings.base_url, body)
         if response.status_code == 421:  # another instance owns the company: follow once
             owner_url = response.json().get("error", {}).get("ownerUrl")
             if owner_url:
-                response = await self._post(owner_url, body, headers)
+                response = await self._post(owner_url, body)
         if response.status_code == 200:
             return ReactionResult(
                 ok=True, transport=self.name, emoji=request.emoji, message_id=message.message_id
             )
         raise self._error(response)
 
-    async def _post(self, base_url: str, body: dict[str, Any], headers: dict[str, str]) -> httpx.Response:
+    async def _post(self, base_url: str, body: dict[str, Any]) -> httpx.Response:
         url = base_url.rstrip("/") + "/reaction"
         attempt = 0
         while True:
             try:
-                response = await self._http.post(url, json=body, headers=headers)
+                response = await self._http.post(url, json=body)
             except (httpx.ConnectError, httpx.ConnectTimeout) as error:
                 if attempt >= self.settings.retries:
                     raise self._unreachable(error) from None
