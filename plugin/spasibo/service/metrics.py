@@ -34,6 +34,9 @@ class ServiceMetrics:
             buckets=LATENCY_BUCKETS_S,
             registry=self.registry,
         )
+        self.in_flight = Gauge(
+            "spasibo_reactions_in_flight", "POST /reaction requests being answered", registry=self.registry
+        )
         self.sessions = Gauge("spasibo_sessions", "Sessions by state", ["state"], registry=self.registry)
         self.breakers = Gauge(
             "spasibo_breakers", "Circuit breakers by state", ["state"], registry=self.registry

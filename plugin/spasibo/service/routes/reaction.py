@@ -35,6 +35,7 @@ async def post_reaction(
     """Send ``emoji`` on ``messageId``; a repeat within the idempotency window gets the same answer."""
     state = service_state(request)
     started = time.perf_counter()
+    state.metrics.in_flight.inc()
     try:
         answer = await state.desk.react(body, idempotency_key)
     except ServiceError as error:
@@ -44,5 +45,6 @@ async def post_reaction(
         state.metrics.errors.labels(from_pool_error(error).code).inc()
         raise
     finally:
+        state.metrics.in_flight.dec()
         state.metrics.latency.observe(time.perf_counter() - started)
     return JSONResponse(answer.body, status_code=answer.status)
