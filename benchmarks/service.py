@@ -13,52 +13,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
 
 import httpx
 
+from spasibo.testing.service import start_serve, stop_serve
+
 API_KEY = "benchmark-key"
 REDIS_URL = os.environ.get("SPASIBO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-STARTUP_TIMEOUT_S = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_service(extra_env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "SPASIBO_PORT": str(port),
-        "SPASIBO_API_KEYS": API_KEY,
-        "SPASIBO_COMPANIES": "default",
-        # the benchmark measures the service, not the per-phone limit
-        "SPASIBO_RATE_LIMIT_PER_PHONE_PER_MINUTE": "1000000",
-        **extra_env,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "spasibo", "serve", "--fake-whatsapp"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/ready", timeout=1.0).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("spasibo serve did not become ready")
 
 
 async def drive(url: str, requests: int, concurrency: int, run_id: str) -> tuple[float, list[float], int]:
@@ -102,14 +65,14 @@ def redis_reachable() -> bool:
 
 
 def run(storage: str, extra_env: dict[str, str], requests: int, concurrency: int) -> None:
-    process, url = start_service(extra_env)
+    # the benchmark measures the service, not the per-phone limit
+    env = {"SPASIBO_RATE_LIMIT_PER_PHONE_PER_MINUTE": "1000000", **extra_env}
+    served = start_serve(API_KEY, env)
     try:
-        elapsed, latencies, failures = asyncio.run(
-            drive(url, requests, concurrency, f"{storage}-{time.time_ns()}")
-        )
+        run_id = f"{storage}-{time.time_ns()}"
+        elapsed, latencies, failures = asyncio.run(drive(served.url, requests, concurrency, run_id))
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop_serve(served)
     cuts = statistics.quantiles(latencies, n=100)
     print(
         f"{storage:<7} {requests:>6} requests, concurrency {concurrency:>3}: "

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -18,6 +13,8 @@ from fastapi import FastAPI
 from spasibo.service.app import create_app
 from spasibo.service.fake import fake_client_factory
 from spasibo.service.settings import ServiceSettings
+from spasibo.testing.service import ServeProcess, stop_serve
+from spasibo.testing.service import start_serve as _start_serve
 from spasibo.testing.whatsapp import FakeClientFactory
 from spasibo.whatsapp.client import ClientFactory
 from spasibo.whatsapp.pool import SessionPool
@@ -72,62 +69,9 @@ async def running_service(**overrides: Any) -> AsyncIterator[Service]:
             yield Service(app, client, pool, factory, settings)
 
 
-def free_port() -> int:
-    """A TCP port free on loopback right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def start_serve(env: dict[str, str]) -> ServeProcess:
+    """``spasibo serve --fake-whatsapp`` with the tests' API key and ``env``."""
+    return _start_serve(API_KEY, env)
 
 
-@dataclass
-class ServeProcess:
-    """A ``spasibo serve`` subprocess on loopback."""
-
-    process: subprocess.Popen[bytes]
-    url: str
-
-
-def start_serve(env: dict[str, str], startup_timeout_s: float = 20.0) -> ServeProcess:
-    """Start ``spasibo serve --fake-whatsapp`` on a free loopback port; wait until /ready answers 200."""
-    port = free_port()
-    full_env = {
-        **os.environ,
-        "SPASIBO_PORT": str(port),
-        "SPASIBO_API_KEYS": API_KEY,
-        "SPASIBO_COMPANIES": "default",
-        **env,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "spasibo", "serve", "--fake-whatsapp"],
-        env=full_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + startup_timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"spasibo serve exited: {process.stderr.read().decode() if process.stderr else ''}"
-            )
-        try:
-            if httpx.get(f"{url}/ready", timeout=1.0).status_code == 200:
-                return ServeProcess(process, url)
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("spasibo serve did not become ready")
-
-
-def stop_serve(served: ServeProcess) -> None:
-    """Terminate the subprocess (if still running) and reap it."""
-    if served.process.poll() is None:
-        served.process.terminate()
-        try:
-            served.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            served.process.kill()
-            served.process.wait()
-    if served.process.stderr is not None:
-        served.process.stderr.close()
+__all__ = ["API_KEY", "PHONE", "ServeProcess", "Service", "running_service", "start_serve", "stop_serve"]

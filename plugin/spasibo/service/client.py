@@ -22,6 +22,9 @@ from spasibo.models import ReactionRequest, ReactionResult
 TRANSPORT_NAME = "http"
 Sleep = Callable[[float], Awaitable[None]]
 _RETRY_STATUS = 503
+# a connection refused, or closed before an answer (e.g. reset in a stopping server's backlog); repeats are
+# idempotent at the service, so retrying is safe. Read timeouts are not retried: timeout_s is the budget.
+_CONNECTION_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError, httpx.ReadError)
 
 
 class HttpSenderSettings(BaseModel):
@@ -163,7 +166,7 @@ class HttpReactionSender:
         while True:
             try:
                 response = await self._http.post(url, json=body)
-            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            except _CONNECTION_ERRORS as error:
                 if attempt >= self.settings.retries:
                     raise self._unreachable(error) from None
             else:

@@ -140,6 +140,7 @@ class LeaseKeeper:
         self._on_gained = on_gained
         self._on_lost = on_lost
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def acquire(self, company_id: str) -> Owner:
         """Claim ``company_id`` now (for a session added through the API); returns the owner."""
@@ -177,7 +178,8 @@ class LeaseKeeper:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="spasibo-leases")
 
     async def _run(self) -> None:
-        while True:
+        # the flag, not only cancel(): a session stop inside tick() may swallow the cancellation
+        while not self._stopping:
             await asyncio.sleep(self._interval_s)
             try:
                 await self.tick()
@@ -186,6 +188,7 @@ class LeaseKeeper:
 
     async def stop(self) -> None:
         """Stop renewing and release every lease we hold (another instance may take them at once)."""
+        self._stopping = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
