@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from spasibo.phone import mask_phone
 from spasibo.service.errors import ServiceError, from_pool_error, retry_after_header
 from spasibo.service.idempotency import IdempotencyRecords, StoredAnswer
 from spasibo.service.leases import Ownership
@@ -75,7 +76,7 @@ class ReactionDesk:
                 raise ServiceError(
                     429,
                     "rate_limited",
-                    f"phone {phone} already got {self.limiter.per_minute} reactions in the last minute",
+                    f"phone {mask_phone(phone)} already got {self.limiter.per_minute} reactions in a minute",
                     field="phone",
                     headers=retry_after_header(wait_s),
                 )
