@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -27,6 +28,7 @@ CHECKS = [
 MAX_EXAMPLES_PER_OPERATION = 50
 
 
+@pytest.mark.slow
 def test_generated_requests_get_documented_answers_and_no_5xx(served: ServeProcess) -> None:
     schema = schemathesis.openapi.from_url(f"{served.url}/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]

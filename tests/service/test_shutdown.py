@@ -10,6 +10,7 @@ import asyncio
 import signal
 
 import httpx
+import pytest
 
 from service.support import API_KEY, start_serve, stop_serve
 
@@ -44,6 +45,7 @@ async def until_in_flight(url: str, count: int) -> None:
     raise AssertionError(f"the service never had {count} reactions in flight")
 
 
+@pytest.mark.slow
 async def test_sigterm_answers_every_request_in_flight_then_exits() -> None:
     served = start_serve({"SPASIBO_FAKE_SEND_DELAY_S": str(SEND_DELAY_S), "SPASIBO_SHUTDOWN_DEADLINE_S": "5"})
     try:
