@@ -29,6 +29,10 @@ _EXPORTS: dict[str, str] = {
     "Transport": "spasibo.transport",
     "GratitudeDetector": "spasibo.detect",
     "detect": "spasibo.detect",
+    "normalize_phone": "spasibo.phone",
+    "SessionPool": "spasibo.whatsapp",
+    "WhatsAppTransport": "spasibo.whatsapp",
+    "HttpReactionSender": "spasibo.service.client",
     "Spasibo": "spasibo.app",
     "SpasiboSettings": "spasibo.settings",
     "get_plugin_manager": "spasibo.manager",
@@ -52,6 +56,7 @@ if TYPE_CHECKING:
         SkipReason,
         Verdict,
     )
+    from spasibo.service.client import HttpReactionSender
     from spasibo.settings import SpasiboSettings
     from spasibo.transport import Transport
 

@@ -136,9 +136,9 @@ def test_a_choose_reaction_implementation_overrides_the_rules() -> None:
     assert decision.request.emoji == "🔥"
 
 
-def test_default_transports_offer_the_console() -> None:
+def test_default_transports_offer_the_console_and_the_service_client() -> None:
     transports = PluginHooks(get_plugin_manager()).transports()
-    assert list(transports) == ["console"]
+    assert list(transports) == ["console", "http"]
     assert transports.owner("console") == "spasibo.console"
 
 

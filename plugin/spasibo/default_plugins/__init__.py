@@ -9,7 +9,7 @@ from __future__ import annotations
 
 def default_plugins() -> dict[str, object]:
     """The built-in plugins by name, in registration order (new objects on each call)."""
-    from spasibo.default_plugins import console, detector, phrases, rules, sending
+    from spasibo.default_plugins import console, detector, http, phrases, rules, sending
 
     return {
         "spasibo.phrases": phrases,
@@ -17,6 +17,7 @@ def default_plugins() -> dict[str, object]:
         "spasibo.rules": rules,
         "spasibo.console": console,
         "spasibo.sending": sending,
+        "spasibo.http": http,
     }
 
 
@@ -26,4 +27,5 @@ DEFAULT_PLUGIN_NAMES = (
     "spasibo.rules",
     "spasibo.console",
     "spasibo.sending",
+    "spasibo.http",
 )

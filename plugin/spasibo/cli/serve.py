@@ -1,0 +1,49 @@
+"""``spasibo serve``: run the reaction service (settings from ``SPASIBO_*`` variables, a few as options)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+EXIT_BAD_SETTINGS = 2
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare ``--host``, ``--port``, ``--env`` and ``--fake-whatsapp``."""
+    parser.add_argument("--host", help="address to listen on (SPASIBO_HOST, default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (SPASIBO_PORT, default 8000)")
+    parser.add_argument("--env", choices=["production", "development"], help="SPASIBO_ENV")
+    parser.add_argument(
+        "--fake-whatsapp",
+        action="store_true",
+        help="use the offline fake WhatsApp client, every session connected (tests and demos only)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until stopped; exit 2 with a message naming the setting when the settings are invalid."""
+    from pydantic import ValidationError
+
+    from spasibo.errors import ConfigError
+    from spasibo.service.server import serve
+    from spasibo.service.settings import ServiceSettings
+
+    overrides = {
+        key: value
+        for key, value in {"host": args.host, "port": args.port, "env": args.env}.items()
+        if value is not None
+    }
+    if args.fake_whatsapp:
+        overrides["whatsapp_client"] = "fake"
+    try:
+        settings = ServiceSettings(**overrides)
+        serve(settings)
+    except ValidationError as error:
+        for problem in error.errors():
+            name = "SPASIBO_" + "_".join(str(part) for part in problem["loc"]).upper()
+            print(f"spasibo serve: {name}: {problem['msg']}", file=sys.stderr)
+        return EXIT_BAD_SETTINGS
+    except ConfigError as error:
+        print(f"spasibo serve: {error}", file=sys.stderr)
+        return EXIT_BAD_SETTINGS
+    return 0

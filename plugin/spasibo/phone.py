@@ -1,0 +1,68 @@
+"""Phone numbers as WhatsApp wants them: E.164 digits without the ``+`` (``79001234567``).
+
+One function normalises every number the project sees (pairing by phone code, direct-chat fallbacks, the
+reaction
+service), so ``89001234567``, ``+7 900 123-45-67`` and ``9001234567`` all become the same key. Numbers are
+masked
+before they reach a log line.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+
+from spasibo.errors import SpasiboError
+
+DEFAULT_REGION = "RU"
+_MASK_KEEP_HEAD = 4  # country code and operator prefix stay readable in logs
+_MASK_KEEP_TAIL = 2
+
+
+class InvalidPhoneError(SpasiboError, ValueError):
+    """A phone number could not be read as a valid international number; the message says what was given."""
+
+
+def _parse_valid(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def normalize_phone(raw: str, default_region: str = DEFAULT_REGION) -> str:
+    """Return ``raw`` as E.164 digits without the ``+``, e.g. ``"8 (900) 123-45-67"`` → ``"79001234567"``.
+
+    A number without ``+`` is read in ``default_region`` first (so a Russian ``8…`` trunk prefix or a bare
+    ten-digit mobile works); if that is not a valid number it is read as an international number whose country
+    code was written without ``+`` (``4915123456789`` stays German). Anything that is not a valid number in
+    either reading raises ``InvalidPhoneError``.
+
+        >>> normalize_phone("89001234567")
+        '79001234567'
+    """
+    if not isinstance(raw, str) or not raw.strip():
+        raise InvalidPhoneError(f"phone: expected a phone number such as '+79001234567', got {raw!r}")
+    text = raw.strip()
+    number = _parse_valid(text, default_region)
+    if number is None and not text.startswith("+"):
+        number = _parse_valid("+" + text, None)
+    if number is None:
+        raise InvalidPhoneError(
+            f"phone: {mask_phone(text)!r} is not a valid phone number "
+            f"(read in region {default_region} and as an international number)"
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
+
+
+def mask_phone(phone: str | None) -> str:
+    """Hide the middle digits of a phone number for logs and status pages: ``79001234567`` →
+    ``7900*****67``.
+    """
+    if not phone:
+        return ""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if len(digits) <= _MASK_KEEP_HEAD + _MASK_KEEP_TAIL:
+        return "*" * len(digits)
+    hidden = len(digits) - _MASK_KEEP_HEAD - _MASK_KEEP_TAIL
+    return digits[:_MASK_KEEP_HEAD] + "*" * hidden + digits[-_MASK_KEEP_TAIL:]

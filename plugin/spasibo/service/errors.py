@@ -1,0 +1,136 @@
+"""How failures become answers: the pool's typed errors, validation errors, the unexpected: one shape.
+
+Every error answer is ``{"error": {"code", "message", "field"}}``. Input errors are 422 (malformed JSON too);
+the pool's errors answer their own ``http_status``; anything unexpected is a 500 that names nothing internal
+in production and carries the exception in development.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from spasibo.whatsapp import errors as pool_errors
+
+log = logging.getLogger(__name__)
+
+# the request field each pool input error is about
+_FIELD_OF_ERROR: dict[type[Exception], str] = {
+    pool_errors.InvalidCompanyIdError: "companyId",
+    pool_errors.InvalidMessageIdError: "messageId",
+    pool_errors.InvalidEmojiError: "emoji",
+    pool_errors.InvalidPhoneError: "phone",
+    pool_errors.InvalidChatError: "chat",
+}
+
+
+class ServiceError(Exception):
+    """An answer the service decided on: status, stable code, message, field and extra headers/fields."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: str | None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.headers = headers or {}
+        self.extra = extra
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body of this error."""
+        detail: dict[str, Any] = {"code": self.code, "message": self.message, "field": self.field}
+        detail.update({key: value for key, value in self.extra.items() if value is not None})
+        return {"error": detail}
+
+    def response(self) -> JSONResponse:
+        """The HTTP answer for this error."""
+        return JSONResponse(self.body(), status_code=self.status, headers=self.headers)
+
+
+def retry_after_header(seconds: float | None) -> dict[str, str]:
+    """A ``Retry-After`` header in whole seconds (at least 1), or nothing when the wait is unknown."""
+    if seconds is None:
+        return {}
+    return {"Retry-After": str(max(1, math.ceil(seconds)))}
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name.removesuffix("Error")).lower()
+
+
+def from_pool_error(error: pool_errors.WhatsAppError, *, field: str | None = None) -> ServiceError:
+    """The answer for one of the pool's errors: its ``http_status``, a code from its class name, the field."""
+    field = field or next((f for cls, f in _FIELD_OF_ERROR.items() if isinstance(error, cls)), None)
+    retry_after = getattr(error, "retry_after_s", None)
+    return ServiceError(
+        error.http_status,
+        _snake(type(error).__name__),
+        str(error),
+        field=field,
+        headers=retry_after_header(retry_after),
+    )
+
+
+def _validation_error(exc: RequestValidationError) -> ServiceError:
+    first = exc.errors()[0] if exc.errors() else {}
+    location = [str(part) for part in first.get("loc", ()) if part != "body"]
+    field = ".".join(location) or None
+    kind = str(first.get("type", "invalid"))
+    if kind == "json_invalid":
+        return ServiceError(422, "invalid_json", "the request body is not valid JSON")
+    if kind == "extra_forbidden":
+        return ServiceError(422, "unknown_field", f"{field}: unknown field", field=field)
+    if kind == "missing":
+        return ServiceError(422, "missing_field", f"{field}: required", field=field)
+    message = str(first.get("msg", "invalid value"))
+    return ServiceError(422, "invalid_field", f"{field}: {message}" if field else message, field=field)
+
+
+def install_error_handlers(app: FastAPI, *, production: bool) -> None:
+    """Answer every error of ``app`` with the service's JSON error shape."""
+
+    async def service_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ServiceError)
+        return exc.response()
+
+    async def pool_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, pool_errors.WhatsAppError)
+        return from_pool_error(exc).response()
+
+    async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        return _validation_error(exc).response()
+
+    async def http_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return ServiceError(
+            exc.status_code, code, str(exc.detail), headers=dict(exc.headers or {})
+        ).response()
+
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error answering %s %s", request.method, request.url.path)
+        message = "internal error" if production else f"{type(exc).__name__}: {exc}"
+        return ServiceError(500, "internal", message).response()
+
+    app.add_exception_handler(ServiceError, service_error)
+    app.add_exception_handler(pool_errors.WhatsAppError, pool_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected)

@@ -1,0 +1,113 @@
+"""What ``POST /reaction`` does: validate, find the company's owner, answer duplicates once, limit, send."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from spasibo.phone import mask_phone
+from spasibo.service.errors import ServiceError, from_pool_error, retry_after_header
+from spasibo.service.idempotency import IdempotencyRecords, StoredAnswer
+from spasibo.service.leases import Ownership
+from spasibo.service.limits import PhoneRateLimiter
+from spasibo.service.metrics import ServiceMetrics
+from spasibo.service.schemas import ReactionAnswer, ReactionBody
+from spasibo.whatsapp.errors import InvalidInputError, UnknownCompanyError
+from spasibo.whatsapp.pool import SessionPool
+from spasibo.whatsapp.validation import (
+    validate_company_id,
+    validate_emoji,
+    validate_message_id,
+    validate_phone,
+)
+
+
+class ReactionDesk:
+    """Turns a valid ``ReactionBody`` into a sent reaction (or a typed refusal), exactly once per key.
+
+    Order matters: input is checked first (a bad request costs nothing), then ownership (421 for a company
+    another instance holds), then the idempotency record (a duplicate is answered without counting against
+    the phone's limit), then the per-phone limit, then the pool.
+    """
+
+    def __init__(
+        self,
+        pool: SessionPool,
+        *,
+        default_company: str,
+        ownership: Ownership,
+        records: IdempotencyRecords,
+        limiter: PhoneRateLimiter,
+        metrics: ServiceMetrics,
+    ) -> None:
+        self.pool = pool
+        self.default_company = default_company
+        self.ownership = ownership
+        self.records = records
+        self.limiter = limiter
+        self.metrics = metrics
+
+    async def react(self, body: ReactionBody, idempotency_key: str | None) -> StoredAnswer:
+        """Send the reaction ``body`` asks for; return the answer (replayed for a duplicate)."""
+        settings = self.pool.settings
+        try:
+            company_id = validate_company_id(
+                body.companyId or self.default_company, settings.company_id_max_length
+            )
+            phone = validate_phone(body.phone, settings.default_region)
+            message_id = validate_message_id(body.messageId, settings.message_id_max_length)
+            emoji = validate_emoji(body.emoji)
+        except InvalidInputError as error:
+            raise from_pool_error(error) from None
+        await self._check_owner(company_id)
+        fingerprint = hashlib.sha256(
+            json.dumps([company_id, phone, message_id, emoji, body.chat, body.sender]).encode()
+        ).hexdigest()
+        claim = await self.records.begin(
+            self.records.key(company_id, message_id, emoji, idempotency_key), fingerprint
+        )
+        if claim.answer is not None:
+            self.metrics.reactions.labels("replayed").inc()
+            return claim.answer
+        try:
+            wait_s = await self.limiter.hit(phone)
+            if wait_s is not None:
+                self.metrics.rate_limited.inc()
+                raise ServiceError(
+                    429,
+                    "rate_limited",
+                    f"phone {mask_phone(phone)} already got {self.limiter.per_minute} reactions in a minute",
+                    field="phone",
+                    headers=retry_after_header(wait_s),
+                )
+            await self.pool.send_reaction(
+                company_id, body.chat or phone, emoji, message_id, sender=body.sender
+            )
+        except BaseException:
+            await self.records.release(claim, fingerprint)
+            raise
+        answer = ReactionAnswer(phone=phone, emoji=emoji, messageId=message_id, companyId=company_id)
+        stored = StoredAnswer(200, answer.model_dump())
+        await self.records.complete(claim, fingerprint, stored)
+        self.metrics.reactions.labels("sent").inc()
+        return stored
+
+    async def _check_owner(self, company_id: str) -> None:
+        """Pass when the company's session is here; else 421 naming its owner, or 404 when nobody has it."""
+        try:
+            self.pool.session(company_id)
+            return
+        except UnknownCompanyError as error:
+            missing = error
+        owner = await self.ownership.owner_of(company_id)
+        if owner is None or owner == self.ownership.me:
+            raise missing
+        raise ServiceError(
+            421,
+            "owned_elsewhere",
+            f"company {company_id!r} is served by instance {owner.instance!r}"
+            + (f" at {owner.url}" if owner.url else ""),
+            field="companyId",
+            owner=owner.instance,
+            ownerUrl=owner.url,
+        )

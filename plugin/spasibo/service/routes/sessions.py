@@ -1,0 +1,102 @@
+"""Session management: list, add (QR payload or pairing code), remove, logout."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+
+from spasibo.service.errors import ServiceError, from_pool_error
+from spasibo.service.routes.openapi import COMMON, errors
+from spasibo.service.schemas import AddSessionBody, Done, PairingAnswer, SessionAnswer, SessionList
+from spasibo.service.state import ServiceState, service_state
+from spasibo.whatsapp.errors import InvalidInputError, SessionExistsError
+from spasibo.whatsapp.stats import SessionInfo
+from spasibo.whatsapp.validation import validate_company_id
+
+router = APIRouter(prefix="/sessions", tags=["sessions"])
+
+CompanyId = Annotated[str, Path(min_length=1, max_length=255)]
+
+
+def _answer(info: SessionInfo) -> SessionAnswer:
+    return SessionAnswer(
+        companyId=info.company_id,
+        state=info.state,
+        phoneMasked=info.phone_masked,
+        breakerState=info.breaker_state,
+        breakerRetryAfterS=info.breaker_retry_after_s,
+        reconnectAttempt=info.reconnect_attempt,
+        lastError=info.last_error,
+        terminalReason=info.terminal_reason,
+    )
+
+
+def _company(state: ServiceState, company_id: str) -> str:
+    try:
+        return validate_company_id(company_id, state.pool.settings.company_id_max_length)
+    except InvalidInputError as error:
+        raise from_pool_error(error) from None
+
+
+@router.get("", response_model=SessionList, responses=errors(401, 500))
+async def list_sessions(request: Request) -> SessionList:
+    """This instance's sessions with their state."""
+    return SessionList(sessions=[_answer(info) for info in service_state(request).pool.sessions()])
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=PairingAnswer,
+    responses=errors(*COMMON, 409, 421, 503),
+    summary="Start a company's session; pair by QR, or by code when phone is given",
+)
+async def add_session(body: AddSessionBody, request: Request) -> PairingAnswer:
+    """Claim the company's lease and connect; answer with the QR payload or pairing code to show."""
+    state = service_state(request)
+    company_id = _company(state, body.companyId)
+    if any(info.company_id == company_id for info in state.pool.sessions()):
+        raise from_pool_error(
+            SessionExistsError(f"company {company_id!r} already has a WhatsApp session; remove it first")
+        )
+    owner = await state.keeper.acquire(company_id)
+    if owner != state.keeper.ownership.me:
+        raise ServiceError(
+            421,
+            "owned_elsewhere",
+            f"company {company_id!r} is served by instance {owner.instance!r}",
+            field="companyId",
+            owner=owner.instance,
+            ownerUrl=owner.url,
+        )
+    try:
+        info = await state.pool.add_session(company_id, body.phone)
+    except BaseException:
+        await state.keeper.give_up(company_id)
+        raise
+    return PairingAnswer(
+        companyId=company_id, state=info.state, method=info.method, qr=info.qr, pairCode=info.pair_code
+    )
+
+
+@router.delete("/{company_id}", response_model=Done, responses=errors(401, 404, 422, 500))
+async def remove_session(company_id: CompanyId, request: Request) -> Done:
+    """Stop the company's session here and release its lease (its stored login stays valid)."""
+    state = service_state(request)
+    company_id = _company(state, company_id)
+    await state.pool.remove_session(company_id)
+    await state.keeper.give_up(company_id)
+    return Done(companyId=company_id)
+
+
+@router.post("/{company_id}/logout", response_model=Done, responses=errors(401, 404, 422, 500, 502))
+async def logout(company_id: CompanyId, request: Request) -> Done:
+    """Log the company out of WhatsApp (its login becomes invalid) and remove the session."""
+    state = service_state(request)
+    company_id = _company(state, company_id)
+    try:
+        await state.pool.logout(company_id)
+    finally:
+        await state.keeper.give_up(company_id)
+    return Done(companyId=company_id)

@@ -1,0 +1,110 @@
+"""The JSON bodies of the service's API: what comes in, what goes out, and the one error shape.
+
+Request bodies reject unknown fields (a typo such as ``messageID`` is an error naming the field, never a
+silently ignored value); every error answer is ``{"error": {"code", "message", "field"}}``.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+
+
+class ReactionBody(BaseModel):
+    """``POST /reaction``: react with ``emoji`` on message ``messageId`` of the customer ``phone``.
+
+    ``chat`` is the chat address as the message arrived (a JID; defaults to the phone's direct chat) and
+    ``sender`` the group participant who wrote it; ``companyId`` defaults to the service's default company.
+    ``emoji`` ``""`` removes an earlier reaction.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    phone: StrictStr
+    emoji: StrictStr
+    messageId: StrictStr
+    companyId: StrictStr | None = None
+    chat: StrictStr | None = None
+    sender: StrictStr | None = None
+
+
+class ReactionAnswer(BaseModel):
+    """The answer to a reaction that went out (or had already gone out: idempotent repeats get the same)."""
+
+    success: bool = True
+    phone: str
+    emoji: str
+    messageId: str
+    companyId: str
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: a stable ``code``, a human ``message`` and the request ``field`` at fault if any.
+
+    ``owner`` / ``ownerUrl`` are set on ``owned_elsewhere`` (421): the instance that holds the company.
+    """
+
+    code: str
+    message: str
+    field: str | None = None
+    owner: str | None = None
+    ownerUrl: str | None = None
+
+
+class ErrorAnswer(BaseModel):
+    """Every error answer of the service."""
+
+    error: ErrorDetail
+
+
+class AddSessionBody(BaseModel):
+    """``POST /sessions``: start a company's session; with ``phone`` pair by code instead of QR."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    companyId: StrictStr
+    phone: StrictStr | None = None
+
+
+class PairingAnswer(BaseModel):
+    """A new session: its state and what the phone needs (``qr`` payload to render, or ``pairCode``)."""
+
+    companyId: str
+    state: str
+    method: str = Field(description="'qr' or 'phone'")
+    qr: str | None = None
+    pairCode: str | None = None
+
+
+class SessionAnswer(BaseModel):
+    """One session as the pool reports it (the phone masked)."""
+
+    companyId: str
+    state: str
+    phoneMasked: str
+    breakerState: str
+    breakerRetryAfterS: float
+    reconnectAttempt: int
+    lastError: str | None = None
+    terminalReason: str | None = None
+
+
+class SessionList(BaseModel):
+    """``GET /sessions``: this instance's sessions, sorted by company id."""
+
+    sessions: list[SessionAnswer]
+
+
+class Done(BaseModel):
+    """A management call that completed."""
+
+    success: bool = True
+    companyId: str
+
+
+class Health(BaseModel):
+    """``/health`` and ``/ready``: ``status`` is ``ok`` or ``unavailable``, with the counts behind it."""
+
+    status: str
+    instance: str
+    sessionsTotal: int = 0
+    sessionsConnected: int = 0

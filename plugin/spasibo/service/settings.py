@@ -1,0 +1,87 @@
+"""Every setting of the reaction service, read from ``SPASIBO_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from spasibo.whatsapp.settings import PoolSettings
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def _default_instance_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+class ServiceSettings(BaseSettings):
+    """Configuration of ``spasibo serve``; the defaults run one instance on loopback with in-memory state.
+
+    List values (``SPASIBO_API_KEYS``, ``SPASIBO_COMPANIES``) are comma-separated in the environment.
+    ``whatsapp_client = "fake"`` puts the offline fake client behind the pool, with every session connected at
+    once: it exists for tests and demos and must never be used for real traffic.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="SPASIBO_", env_file=None, extra="ignore", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    env: Literal["production", "development"] = "production"
+    api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    default_company: str = "default"
+    # companies whose sessions this instance starts (from their stored login) and, with Redis, takes over
+    companies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    redis_url: str | None = None
+    redis_key_prefix: str = "spasibo"
+    rate_limit_per_phone_per_minute: int = Field(default=10, ge=1)
+    idempotency_window_s: float = Field(default=600.0, gt=0)
+    idempotency_wait_s: float = Field(
+        default=25.0, gt=0
+    )  # a duplicate waits this long for the first to finish
+    max_body_bytes: int = Field(default=16_384, ge=64)
+    shutdown_deadline_s: float = Field(default=10.0, ge=0)
+    # several instances (Redis only): who owns which company
+    instance_id: str = Field(default_factory=_default_instance_id)
+    public_url: str | None = None  # how other instances' clients reach this one (named in 421 answers)
+    lease_ttl_s: float = Field(default=15.0, gt=0)
+    lease_renew_interval_s: float = Field(default=5.0, gt=0)
+    # the WhatsApp side
+    whatsapp_client: Literal["neonize", "fake"] = "neonize"
+    whatsapp_auth_database: str = "whatsapp-auth"
+    fake_send_delay_s: float = Field(default=0.0, ge=0)  # fake client only: keeps sends in flight
+
+    @model_validator(mode="after")
+    def _renew_before_expiry(self) -> ServiceSettings:
+        if self.lease_renew_interval_s >= self.lease_ttl_s:
+            raise ValueError(
+                f"lease_renew_interval_s ({self.lease_renew_interval_s}) must be shorter than lease_ttl_s "
+                f"({self.lease_ttl_s}), or leases expire between renewals"
+            )
+        return self
+
+    @field_validator("api_keys", "companies", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @property
+    def production(self) -> bool:
+        """True unless ``SPASIBO_ENV=development`` (which puts error details in 500 answers)."""
+        return self.env == "production"
+
+    @property
+    def on_loopback(self) -> bool:
+        """True when the service listens on a loopback address only."""
+        return self.host in LOOPBACK_HOSTS or self.host.startswith("127.")
+
+    def pool_settings(self) -> PoolSettings:
+        """The session pool's settings; its shutdown deadline is the service's."""
+        return PoolSettings(
+            auth_database=self.whatsapp_auth_database, shutdown_deadline_s=self.shutdown_deadline_s
+        )

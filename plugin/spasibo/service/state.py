@@ -1,0 +1,102 @@
+"""Everything one app instance holds, built from its settings and kept on ``app.state.service``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from spasibo.service.auth import ApiKeyCheck
+from spasibo.service.idempotency import IdempotencyRecords, MemoryRecords, RecordStorage, RedisRecords
+from spasibo.service.leases import LeaseKeeper, Owner, Ownership, RedisLeases, SoleOwnership
+from spasibo.service.limits import PhoneRateLimiter, limits_storage
+from spasibo.service.metrics import ServiceMetrics
+from spasibo.service.reactions import ReactionDesk
+from spasibo.service.settings import ServiceSettings
+from spasibo.whatsapp.pool import SessionPool
+
+
+@dataclass
+class ServiceState:
+    """The pool and the shared-state helpers around it; ``ready`` is True between startup and shutdown."""
+
+    settings: ServiceSettings
+    pool: SessionPool
+    auth: ApiKeyCheck
+    metrics: ServiceMetrics
+    limiter: PhoneRateLimiter
+    records: IdempotencyRecords
+    keeper: LeaseKeeper
+    desk: ReactionDesk
+    ready: bool = False
+
+    @classmethod
+    def build(cls, settings: ServiceSettings, pool: SessionPool) -> ServiceState:
+        """Wire the helpers: in memory, or in Redis when ``settings.redis_url`` is set."""
+        me = Owner(settings.instance_id, settings.public_url)
+        storage: RecordStorage
+        ownership: Ownership
+        if settings.redis_url:
+            storage = RedisRecords(settings.redis_url)
+            ownership = RedisLeases(
+                settings.redis_url, prefix=settings.redis_key_prefix, me=me, ttl_s=settings.lease_ttl_s
+            )
+        else:
+            storage, ownership = MemoryRecords(), SoleOwnership(me)
+        metrics = ServiceMetrics()
+        limiter = PhoneRateLimiter(
+            limits_storage(settings.redis_url, settings.redis_key_prefix),
+            settings.rate_limit_per_phone_per_minute,
+        )
+        records = IdempotencyRecords(
+            storage,
+            prefix=settings.redis_key_prefix,
+            window_s=settings.idempotency_window_s,
+            wait_s=settings.idempotency_wait_s,
+        )
+
+        async def start_session(company_id: str) -> None:
+            await pool.add_session(company_id)
+
+        async def stop_session(company_id: str) -> None:
+            if any(info.company_id == company_id for info in pool.sessions()):
+                await pool.remove_session(company_id)
+
+        keeper = LeaseKeeper(
+            ownership,
+            wanted=list(settings.companies),
+            renew_interval_s=settings.lease_renew_interval_s,
+            on_gained=start_session,
+            on_lost=stop_session,
+        )
+        desk = ReactionDesk(
+            pool,
+            default_company=settings.default_company,
+            ownership=ownership,
+            records=records,
+            limiter=limiter,
+            metrics=metrics,
+        )
+        return cls(settings, pool, ApiKeyCheck(settings.api_keys), metrics, limiter, records, keeper, desk)
+
+    async def start(self) -> None:
+        """Start the pool, claim and start the configured companies' sessions, keep the leases."""
+        await self.pool.start()
+        await self.keeper.start()
+        self.ready = True
+
+    async def stop(self) -> None:
+        """Stop the pool (in-flight sends get the shutdown deadline), then release leases and connections."""
+        self.ready = False
+        try:
+            await self.pool.shutdown()
+        finally:
+            await self.keeper.stop()
+            await self.records.aclose()
+            await self.limiter.aclose()
+
+
+def service_state(request: Request) -> ServiceState:
+    """The ``ServiceState`` of the app serving ``request``."""
+    state: ServiceState = request.app.state.service
+    return state

@@ -1,0 +1,103 @@
+"""Addressing a reaction (which chat, which participant) and building it with neonize's ``build_reaction``.
+
+WhatsApp matches a reaction to its message by (chat, message id, participant). In a group the participant must
+be the original sender, or the reaction is silently dropped; in a direct chat the sender must be the customer,
+or neonize marks the key ``fromMe`` and the reaction lands on nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from neonize.proto.Neonize_pb2 import JID
+from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
+
+from spasibo.phone import InvalidPhoneError as _PhoneError
+from spasibo.phone import normalize_phone
+from spasibo.whatsapp.errors import InvalidChatError, UnknownGroupMessageError
+from spasibo.whatsapp.recent import RecentMessages
+
+if TYPE_CHECKING:
+    from spasibo.whatsapp.client import WhatsAppClient
+
+USER_SERVER = "s.whatsapp.net"
+GROUP_SERVER = "g.us"
+LID_SERVER = "lid"
+
+
+@dataclass(frozen=True, slots=True)
+class ReactionTarget:
+    """The chat and sender JIDs (as strings) a reaction is addressed with."""
+
+    chat: str
+    sender: str
+    is_group: bool
+
+
+def parse_jid(text: str) -> JID:
+    """The neonize ``JID`` for a string such as ``79001234567@s.whatsapp.net``, ``12345:3@lid`` or ``…@g.us``.
+
+    The inverse of neonize's ``Jid2String`` (including ``user.agent:device@server``). Raises
+    ``InvalidChatError`` for a string without ``user@server``.
+    """
+    user_part, at, server = text.rpartition("@")
+    if not at or not server or not user_part:
+        raise InvalidChatError(
+            f"chat: expected a WhatsApp JID like '79001234567@s.whatsapp.net', got {text!r}"
+        )
+    user, _, device_text = user_part.partition(":")
+    user, _, agent_text = user.partition(".")
+    try:
+        device = int(device_text) if device_text else 0
+        agent = int(agent_text) if agent_text else 0
+    except ValueError:
+        raise InvalidChatError(f"chat: {text!r} has a non-numeric device or agent part") from None
+    return JID(User=user, Server=server, Device=device, RawAgent=agent, Integrator=0, IsEmpty=False)
+
+
+def _as_jid_string(value: str, field: str, default_region: str) -> str:
+    if "@" in value:
+        parse_jid(value)  # validates
+        return value
+    try:
+        return f"{normalize_phone(value, default_region)}@{USER_SERVER}"
+    except _PhoneError as error:
+        raise InvalidChatError(f"{field}: neither a WhatsApp JID nor a phone number ({error})") from None
+
+
+def resolve_target(
+    recent: RecentMessages, *, chat: str, message_id: str, sender: str | None, default_region: str
+) -> ReactionTarget:
+    """Where to send a reaction on ``message_id``: the chat and sender exactly as the message arrived.
+
+    A remembered message wins (when ``chat`` names the same chat or is only a phone number). Otherwise an
+    explicit ``sender`` is used; a direct chat's sender is the chat itself; a phone number becomes a direct
+    chat.
+    A group message that was not seen and has no ``sender`` raises ``UnknownGroupMessageError``.
+    """
+    if not isinstance(chat, str) or not chat.strip():
+        raise InvalidChatError(f"chat: expected a WhatsApp JID or a phone number, got {chat!r}")
+    seen = recent.get(message_id)
+    if seen is not None and (chat == seen.chat or "@" not in chat):
+        return ReactionTarget(chat=seen.chat, sender=seen.sender or seen.chat, is_group=seen.is_group)
+    chat_jid = _as_jid_string(chat.strip(), "chat", default_region)
+    is_group = chat_jid.endswith("@" + GROUP_SERVER)
+    if sender:
+        return ReactionTarget(
+            chat=chat_jid, sender=_as_jid_string(sender.strip(), "sender", default_region), is_group=is_group
+        )
+    if is_group:
+        raise UnknownGroupMessageError(
+            f"message {message_id!r} in group {chat_jid} was not seen by this session (or has expired), "
+            f"so its "
+            "sender is unknown; pass sender=<the participant's JID> to react to it"
+        )
+    return ReactionTarget(chat=chat_jid, sender=chat_jid, is_group=False)
+
+
+async def build_reaction(
+    client: WhatsAppClient, target: ReactionTarget, message_id: str, emoji: str
+) -> Message:
+    """The reaction message neonize builds for ``target`` (``emoji == ""`` removes an earlier reaction)."""
+    return await client.build_reaction(parse_jid(target.chat), parse_jid(target.sender), message_id, emoji)

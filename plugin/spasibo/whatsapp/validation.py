@@ -1,0 +1,59 @@
+"""Checks on what callers hand the pool (company ids, message ids, phones, emoji), raising its errors."""
+
+from __future__ import annotations
+
+import re
+
+from spasibo.emoji import InvalidEmojiError as _EmojiError
+from spasibo.emoji import validate_reaction_emoji
+from spasibo.phone import InvalidPhoneError as _PhoneError
+from spasibo.phone import normalize_phone
+from spasibo.whatsapp.errors import (
+    InvalidCompanyIdError,
+    InvalidEmojiError,
+    InvalidMessageIdError,
+    InvalidPhoneError,
+)
+
+# safe in file names, URLs, log lines and as neonize's client uuid
+_COMPANY_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def validate_company_id(company_id: str, max_length: int) -> str:
+    """Return ``company_id`` if it is 1–``max_length`` letters, digits, ``.``, ``_``, ``-``; else raise."""
+    if (
+        not isinstance(company_id, str)
+        or not company_id
+        or len(company_id) > max_length
+        or not _COMPANY_ID_RE.fullmatch(company_id)
+    ):
+        raise InvalidCompanyIdError(
+            f"company_id: expected 1-{max_length} letters, digits, '.', '_' or '-' starting with a letter or "
+            f"digit, got {company_id!r}"
+        )
+    return company_id
+
+
+def validate_message_id(message_id: str, max_length: int) -> str:
+    """Return ``message_id`` if it is a non-empty string of at most ``max_length`` characters; else raise."""
+    if not isinstance(message_id, str) or not message_id.strip() or len(message_id) > max_length:
+        raise InvalidMessageIdError(
+            f"message_id: expected a non-empty string of at most {max_length} characters, got {message_id!r}"
+        )
+    return message_id
+
+
+def validate_phone(phone: str, default_region: str) -> str:
+    """``normalize_phone`` raising the pool's ``InvalidPhoneError`` (an input error, HTTP 422)."""
+    try:
+        return normalize_phone(phone, default_region)
+    except _PhoneError as error:
+        raise InvalidPhoneError(str(error)) from None
+
+
+def validate_emoji(emoji: str) -> str:
+    """``validate_reaction_emoji`` raising the pool's ``InvalidEmojiError`` (an input error, HTTP 422)."""
+    try:
+        return validate_reaction_emoji(emoji)
+    except _EmojiError as error:
+        raise InvalidEmojiError(str(error)) from None

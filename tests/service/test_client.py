@@ -1,0 +1,224 @@
+"""HttpReactionSender: error mapping and retries in process; real sends through a `spasibo serve` process."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from service.support import API_KEY, ServeProcess, running_service
+from spasibo import IncomingMessage, ReactionRequest, Spasibo, SpasiboSettings
+from spasibo.errors import ConfigError, RateLimitedError
+from spasibo.service.client import (
+    CompanyNotServedError,
+    GroupSenderUnknownError,
+    HttpReactionSender,
+    HttpSenderSettings,
+    InvalidReactionError,
+    ServiceAuthError,
+    ServiceInternalError,
+    ServiceUnavailableError,
+)
+
+
+def reaction(message_id: str = "3A01", chat: str = "79001234567@s.whatsapp.net", **fields) -> ReactionRequest:
+    message = IncomingMessage(
+        platform="whatsapp", company_id="default", chat=chat, message_id=message_id, **fields
+    )
+    return ReactionRequest(message=message, emoji="❤️", transport="http")
+
+
+class Sleeps(list):
+    async def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def sender_on(app, *, api_key: str = API_KEY, sleep=None, **settings) -> HttpReactionSender:
+    return HttpReactionSender(
+        HttpSenderSettings(base_url="http://service", api_key=api_key, **settings),
+        transport=httpx.ASGITransport(app=app),
+        sleep=sleep if sleep is not None else Sleeps(),
+    )
+
+
+async def test_a_reaction_goes_out_through_the_service() -> None:
+    async with running_service() as service:
+        sender = sender_on(service.app)
+        result = await sender.send(reaction())
+        await sender.aclose()
+    assert (result.ok, result.transport, result.message_id) == (True, "http", "3A01")
+    assert service.sent() == 1
+
+
+async def test_a_bad_api_key_is_a_service_auth_error() -> None:
+    async with running_service() as service:
+        sender = sender_on(service.app, api_key="wrong")
+        with pytest.raises(ServiceAuthError):
+            await sender.send(reaction())
+        await sender.aclose()
+
+
+async def test_a_refused_field_is_an_invalid_reaction_error_naming_it() -> None:
+    async with running_service() as service:
+        sender = sender_on(service.app)
+        with pytest.raises(InvalidReactionError) as raised:
+            await sender.send(reaction(message_id=" "))
+        await sender.aclose()
+    assert (raised.value.status, raised.value.field) == (422, "messageId")
+
+
+async def test_a_group_message_from_a_lid_sender_cannot_be_sent_without_a_phone() -> None:
+    request = reaction(chat="120363025246125888@g.us", sender="204586732453953@lid")
+    sender = HttpReactionSender(HttpSenderSettings(base_url="http://127.0.0.1:9"))
+    with pytest.raises(InvalidReactionError, match="needs the customer's phone"):
+        await sender.send(request)
+    await sender.aclose()
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "error_type"),
+    [
+        (404, "unknown_company", CompanyNotServedError),
+        (421, "owned_elsewhere", CompanyNotServedError),
+        (409, "unknown_group_message", GroupSenderUnknownError),
+        (502, "send_failed", ServiceUnavailableError),
+        (500, "internal", ServiceInternalError),
+    ],
+)
+async def test_each_error_answer_becomes_its_reaction_error(status, code, error_type) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, json={"error": {"code": code, "message": "m", "field": None}})
+
+    sender = HttpReactionSender(
+        HttpSenderSettings(base_url="http://service"), transport=httpx.MockTransport(answer), sleep=Sleeps()
+    )
+    with pytest.raises(error_type) as raised:
+        await sender.send(reaction())
+    assert (raised.value.status, raised.value.code) == (status, code)
+
+
+async def test_a_421_is_followed_once_to_the_owner() -> None:
+    seen = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if request.url.host == "one":
+            return httpx.Response(200, json={})
+        error = {"code": "owned_elsewhere", "message": "m", "owner": "one", "ownerUrl": "http://one:8000"}
+        return httpx.Response(421, json={"error": error})
+
+    sender = HttpReactionSender(
+        HttpSenderSettings(base_url="http://two:8000"), transport=httpx.MockTransport(answer)
+    )
+    assert (await sender.send(reaction())).ok
+    assert seen == ["http://two:8000/reaction", "http://one:8000/reaction"]
+
+
+async def test_an_unknown_company_is_company_not_served() -> None:
+    async with running_service(companies=["other"]) as service:
+        sender = sender_on(service.app)
+        with pytest.raises(CompanyNotServedError):
+            await sender.send(reaction())
+        await sender.aclose()
+
+
+async def test_a_rate_limited_reaction_is_a_rate_limited_error_with_the_wait() -> None:
+    async with running_service(rate_limit_per_phone_per_minute=1) as service:
+        sender = sender_on(service.app)
+        await sender.send(reaction("1"))
+        with pytest.raises(RateLimitedError) as raised:
+            await sender.send(reaction("2"))
+        await sender.aclose()
+    assert 0 < raised.value.retry_after_s <= 60
+
+
+async def test_503_is_retried_with_backoff_then_reported() -> None:
+    async with running_service() as service:
+        service.factory.latest["default"].disconnect_event()
+        await asyncio.sleep(0.05)  # the disconnect handler runs
+        sleeps = Sleeps()
+        sender = sender_on(service.app, sleep=sleeps, retries=3, backoff_base_s=0.5, backoff_max_s=1.0)
+        with pytest.raises(ServiceUnavailableError) as raised:
+            await sender.send(reaction())
+        await sender.aclose()
+    assert sleeps == [0.5, 1.0, 1.0]
+    assert raised.value.retryable
+
+
+async def test_4xx_answers_are_not_retried() -> None:
+    calls = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return httpx.Response(
+            422, json={"error": {"code": "invalid_emoji", "message": "no", "field": "emoji"}}
+        )
+
+    sender = HttpReactionSender(
+        HttpSenderSettings(base_url="http://service"), transport=httpx.MockTransport(answer), sleep=Sleeps()
+    )
+    with pytest.raises(InvalidReactionError) as raised:
+        await sender.send(reaction())
+    assert raised.value.field == "emoji"
+    assert len(calls) == 1
+
+
+async def test_an_unreachable_service_is_retried_and_reported_without_the_url_in_production() -> None:
+    sleeps = Sleeps()
+    sender = HttpReactionSender(
+        HttpSenderSettings(base_url="http://127.0.0.1:9", retries=2), sleep=sleeps
+    )  # port 9 (discard): connection refused
+    with pytest.raises(ServiceUnavailableError) as raised:
+        await sender.send(reaction())
+    await sender.aclose()
+    assert len(sleeps) == 2
+    assert "127.0.0.1" not in str(raised.value)
+
+
+async def test_in_development_an_unreachable_service_is_named() -> None:
+    sender = HttpReactionSender(
+        HttpSenderSettings(base_url="http://127.0.0.1:9", retries=0, env="development")
+    )
+    with pytest.raises(ServiceUnavailableError, match=r"127\.0\.0\.1:9"):
+        await sender.send(reaction())
+    await sender.aclose()
+
+
+def test_a_bad_transports_table_is_a_config_error_naming_the_key() -> None:
+    with pytest.raises(ConfigError, match=r"\[transports.http\] timeout_s"):
+        HttpReactionSender.from_options({"base_url": "http://x", "timeout_s": -1})
+
+
+async def test_the_proxy_client_sends_through_a_real_spasibo_serve(served: ServeProcess) -> None:
+    sender = HttpReactionSender(HttpSenderSettings(base_url=served.url, api_key=API_KEY))
+    result = await sender.send(reaction("3A-subprocess"))
+    again = await sender.send(reaction("3A-subprocess"))
+    await sender.aclose()
+    assert result.ok
+    assert again.ok
+    async with httpx.AsyncClient() as client:
+        metrics = (await client.get(f"{served.url}/metrics")).text
+    assert 'spasibo_reactions_total{outcome="sent"} 1.0' in metrics  # the repeat was answered, not resent
+
+
+async def test_transport_http_in_the_settings_sends_through_the_service(served: ServeProcess) -> None:
+    settings = SpasiboSettings.model_validate(
+        {
+            "rules": [{"intent": "gratitude", "react": "❤️", "transport": "http"}],
+            "transports": {"http": {"base_url": served.url, "api_key": API_KEY}},
+        }
+    )
+    async with Spasibo(settings) as app:
+        outcome = await app.feed(
+            IncomingMessage(
+                platform="whatsapp",
+                company_id="default",
+                chat="79001234567@s.whatsapp.net",
+                message_id="3A-bot",
+                text="Спасибо большое!",
+            )
+        )
+    assert outcome.reacted, outcome.error
+    assert outcome.result is not None
+    assert outcome.result.transport == "http"

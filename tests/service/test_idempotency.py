@@ -1,0 +1,67 @@
+"""The same reaction within the idempotency window is sent once and answered the same (in-memory records)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from service.support import Service, running_service
+
+
+async def test_the_same_reaction_twice_is_sent_once_with_the_same_answer(service: Service) -> None:
+    first = await service.react(messageId="3A01")
+    second = await service.react(messageId="3A01")
+    assert first.status_code == second.status_code == 200
+    assert first.json() == second.json()
+    assert service.sent() == 1
+
+
+async def test_another_emoji_on_the_same_message_is_a_new_reaction(service: Service) -> None:
+    await service.react(messageId="3A01", emoji="❤️")
+    await service.react(messageId="3A01", emoji="👍")
+    assert service.sent() == 2
+
+
+async def test_an_idempotency_key_makes_a_retry_replay_the_first_answer(service: Service) -> None:
+    first = await service.react(messageId="3A01", idempotency_key="k-1")
+    again = await service.react(messageId="3A01", idempotency_key="k-1")
+    assert again.json() == first.json()
+    assert service.sent() == 1
+
+
+async def test_an_idempotency_key_reused_for_another_body_is_422(service: Service) -> None:
+    await service.react(messageId="3A01", idempotency_key="k-1")
+    response = await service.react(messageId="3A02", idempotency_key="k-1")
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "idempotency_key_reused"
+    assert service.sent() == 1
+
+
+async def test_concurrent_duplicates_send_once_and_share_the_answer() -> None:
+    async with running_service(fake_send_delay_s=0.2) as service:
+        answers = await asyncio.gather(*(service.react(messageId="3A01") for _ in range(5)))
+        assert {a.status_code for a in answers} == {200}
+        assert len({a.text for a in answers}) == 1
+        assert service.sent() == 1
+
+
+async def test_a_failed_send_is_not_remembered_so_a_retry_sends(service: Service) -> None:
+    client = service.factory.latest["default"]
+    client.send_error = "server refused"
+    assert (await service.react(messageId="3A01")).status_code == 502
+    client.send_error = None
+    assert (await service.react(messageId="3A01")).status_code == 200
+    assert service.sent() == 1
+
+
+async def test_duplicates_do_not_count_against_the_phone_limit() -> None:
+    async with running_service(rate_limit_per_phone_per_minute=1) as service:
+        answers = [await service.react(messageId="3A01") for _ in range(3)]
+        assert [a.status_code for a in answers] == [200, 200, 200]
+
+
+async def test_after_the_window_the_same_reaction_is_sent_again() -> None:
+    async with running_service(idempotency_window_s=0.1) as service:
+        await service.react(messageId="3A01")
+        await asyncio.sleep(0.15)
+        await service.react(messageId="3A01")
+        assert service.sent() == 2

@@ -1,0 +1,56 @@
+"""The OpenAPI document matches the behaviour: generated requests against `spasibo serve` (schemathesis)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from service.support import API_KEY, ServeProcess
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+MAX_EXAMPLES_PER_OPERATION = 50
+
+
+@pytest.mark.slow
+def test_generated_requests_get_documented_answers_and_no_5xx(served: ServeProcess) -> None:
+    schema = schemathesis.openapi.from_url(f"{served.url}/openapi.json")
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 8
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=MAX_EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def answers_as_documented(case) -> None:
+            case.call_and_validate(headers={"X-API-Key": API_KEY}, checks=CHECKS)
+
+        answers_as_documented()
+
+
+def test_every_reaction_error_answer_is_documented(served: ServeProcess) -> None:
+    document = httpx.get(f"{served.url}/openapi.json").json()
+    responses = document["paths"]["/reaction"]["post"]["responses"]
+    assert {"200", "401", "404", "409", "413", "421", "422", "429", "500", "503"} <= set(responses)
+    assert "Retry-After" in responses["429"]["headers"]
+    assert responses["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorAnswer")

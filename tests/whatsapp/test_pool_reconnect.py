@@ -1,0 +1,167 @@
+"""Reconnects with bounded, exponential, jittered backoff; terminal states never retry."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from spasibo.testing.whatsapp import settle
+from spasibo.whatsapp import PoolSettings, SessionPool
+
+from .conftest import connect
+
+
+async def test_drop_reconnects_after_the_base_delay(pool, factory, clock):
+    client = await connect(pool, factory)
+    client.disconnect_event()
+    await settle()
+    assert pool.session("acme").state == "reconnecting"
+    await clock.advance(5)
+    client.pair_success()
+    await settle()
+    assert pool.session("acme").state == "connected"
+    assert client.connect_calls == 2
+    assert pool.stats().reconnects == 1
+
+
+async def test_failed_reconnects_back_off_exponentially_then_give_up(pool, factory, clock, settings):
+    client = await connect(pool, factory)
+    client.connect_failures = 99
+    client.disconnect_event()
+    await settle()
+    for _ in range(settings.reconnect_max_attempts):
+        await clock.advance(settings.reconnect_max_delay_s)
+    backoff = [s for s in clock.sleeps if s not in (settings.pairing_timeout_s, settings.health_interval_s)]
+    assert backoff == [5, 10, 20, 40, 80]
+    session = pool.session("acme")
+    assert session.state == "failed"
+    assert "reconnect attempts exhausted after 5 tries" in (session.terminal_reason or "")
+    assert "no such host" in (session.terminal_reason or "")
+    assert client.connect_calls == 1 + settings.reconnect_max_attempts  # bounded: each connect leaks a handle
+    assert pool.stats().connects == client.connect_calls
+
+
+async def test_backoff_is_capped_by_the_max_delay(factory, clock, tmp_path):
+    settings = PoolSettings(
+        auth_database=str(tmp_path),
+        reconnect_max_attempts=4,
+        reconnect_base_delay_s=5,
+        reconnect_max_delay_s=12,
+        reconnect_jitter_ratio=0,
+    )
+    async with SessionPool(settings, client_factory=factory, clock=clock.now, sleep=clock.sleep) as pool:
+        client = await connect(pool, factory)
+        client.connect_failures = 99
+        client.disconnect_event()
+        for _ in range(4):
+            await clock.advance(12)
+        assert [s for s in clock.sleeps if s < 60] == [5, 10, 12, 12]
+
+
+async def test_jitter_spreads_delays_within_the_ratio(factory, clock, tmp_path):
+    settings = PoolSettings(auth_database=str(tmp_path), reconnect_jitter_ratio=0.2)
+    async with SessionPool(
+        settings, client_factory=factory, clock=clock.now, sleep=clock.sleep, rng=random.Random(7)
+    ) as pool:
+        delays = [pool._backoff_s(1) for _ in range(200)]
+    assert 4.0 <= min(delays) < 4.5
+    assert 5.5 < max(delays) <= 6.0
+
+
+async def test_offline_first_connect_is_a_retryable_failure(pool, factory, clock):
+    factory.configure = lambda client: setattr(client, "connect_failures", 1)
+    info = await pool.add_session("acme")
+    assert info.state == "reconnecting"
+    assert "no such host" in (info.last_error or "")
+    await clock.advance(5)
+    assert pool.session("acme").state == "pairing"  # the retry connected and showed a QR
+
+
+async def test_reconnect_after_a_working_connection_starts_a_fresh_series(pool, factory, clock):
+    client = await connect(pool, factory)
+    for _ in range(3):
+        client.disconnect_event()
+        await settle()
+        await clock.advance(5)
+        client.pair_success()
+        await settle()
+    assert pool.session("acme").state == "connected"
+    assert [s for s in clock.sleeps if s < 60] == [5, 5, 5]
+
+
+@pytest.mark.parametrize(
+    ("trigger", "state", "reason"),
+    [
+        ("logged_out_event", "logged_out", "logged out by WhatsApp (LOGGED_OUT)"),
+        ("stream_replaced_event", "replaced", "stream replaced: another client logged in with this account"),
+        (
+            "temporary_ban_event",
+            "banned",
+            "temporarily banned: SENT_TOO_MANY_SAME_MESSAGE, expires in 3600 s",
+        ),
+    ],
+)
+async def test_terminal_events_stop_the_session_without_retry(pool, factory, clock, trigger, state, reason):
+    client = await connect(pool, factory)
+    getattr(client, trigger)()
+    await settle()
+    await clock.advance(3600)
+    session = pool.session("acme")
+    assert (session.state, session.terminal_reason) == (state, reason)
+    assert client.connect_calls == 1
+    assert client.stop_calls >= 1
+    assert client.event.list_func == {}
+    assert pool.stats().reconnects == 0
+
+
+async def test_terminal_session_can_be_removed_and_added_again(pool, factory):
+    client = await connect(pool, factory)
+    client.logged_out_event()
+    await settle()
+    await pool.remove_session("acme")
+    info = await pool.add_session("acme")
+    assert info.state == "pairing"
+
+
+async def test_health_check_detects_a_silent_disconnect_and_reconnects(pool, factory, clock, settings):
+    client = await connect(pool, factory)
+    client.connected = False  # neonize's is_connected turns False without a Disconnected event
+    await clock.advance(settings.health_interval_s)
+    assert pool.session("acme").state == "reconnecting"
+    await clock.advance(5)
+    client.pair_success()
+    await settle()
+    assert pool.session("acme").state == "connected"
+
+
+async def test_health_check_records_active_and_total(pool, factory, clock, settings):
+    await connect(pool, factory, "a")
+    await pool.add_session("b")
+    await clock.advance(settings.health_interval_s * 2)
+    assert pool.stats().health_checks == 2
+    assert pool._counters.last_health == {"active": 1, "total": 2}
+
+
+async def test_health_task_is_cancelled_on_shutdown(factory, clock, tmp_path):
+    pool = SessionPool(
+        PoolSettings(auth_database=str(tmp_path)), client_factory=factory, clock=clock.now, sleep=clock.sleep
+    )
+    await pool.start()
+    health = pool._health_task
+    assert health is not None
+    assert not health.done()
+    await pool.shutdown()
+    assert health.cancelled()
+    assert clock.sleepers == 0
+
+
+async def test_removal_cancels_a_pending_reconnect(pool, factory, clock):
+    client = await connect(pool, factory)
+    client.disconnect_event()
+    await clock.advance(1)  # the supervisor now sleeps in its backoff
+    await pool.remove_session("acme")
+    await clock.advance(3600)
+    assert client.connect_calls == 1
+    assert clock.sleepers == 1  # only the health check
+    assert pool.internal_sizes()["session_tasks"] == 0
