@@ -143,3 +143,21 @@ async def test_transport_surfaces_pool_errors_as_reaction_errors(pool):
     message = IncomingMessage(platform="whatsapp", company_id="nobody", chat=CUSTOMER, message_id="T1")
     with pytest.raises(ReactionError):
         await WhatsAppTransport(pool).send(ReactionRequest(message=message, emoji="❤️", transport="whatsapp"))
+
+
+
+async def _never_ends(running: asyncio.Event) -> None:
+    """A connection task that does not end when the client stops, like a Go call that never returns."""
+    await asyncio.Event().wait()
+
+
+async def test_cancelling_a_removal_that_waits_for_a_hung_connection_is_not_swallowed(tmp_path):
+    settings = PoolSettings(auth_database=str(tmp_path / "auth"), lifecycle_call_timeout_s=0.5)
+    factory = FakeClientFactory(configure=lambda client: setattr(client, "_run", _never_ends))
+    async with SessionPool(settings, client_factory=factory) as pool:
+        await connect(pool, factory)
+        removal = asyncio.create_task(pool.remove_session("acme"))
+        await asyncio.sleep(0.05)
+        removal.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await removal

@@ -480,10 +480,13 @@ class SessionPool:
         except Exception as error:
             log.warning("company %s: stopping the client failed: %s", session.company_id, error)
         if task is not None:
-            # the connection task ends once the client is stopped; collect its result so no error is left
-            # unread
-            with contextlib.suppress(BaseException):
-                await asyncio.wait_for(task, self.settings.lifecycle_call_timeout_s)
+            # The connection task ends once the client is stopped. asyncio.wait (unlike wait_for under a
+            # blanket suppress) lets the caller's own cancellation through while we wait for it.
+            await asyncio.wait({task}, timeout=self.settings.lifecycle_call_timeout_s)
+            if not task.done():
+                task.cancel()
+            elif not task.cancelled():
+                task.exception()  # read it, so no "exception was never retrieved" is logged
 
     def _record_failure(self, session: Session, error: str) -> None:
         session.last_error = error
