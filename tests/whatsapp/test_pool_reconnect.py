@@ -165,3 +165,19 @@ async def test_removal_cancels_a_pending_reconnect(pool, factory, clock):
     assert client.connect_calls == 1
     assert clock.sleepers == 1  # only the health check
     assert pool.internal_sizes()["session_tasks"] == 0
+
+
+async def test_a_flapping_connection_stops_at_the_connect_budget(factory, clock, tmp_path):
+    settings = PoolSettings(auth_database=str(tmp_path), max_connects_per_session=3, reconnect_jitter_ratio=0)
+    async with SessionPool(settings, client_factory=factory, clock=clock.now, sleep=clock.sleep) as pool:
+        client = await connect(pool, factory)
+        for _ in range(5):  # connects, drops, reconnects: the attempt count resets each time
+            client.disconnect_event()
+            await settle()
+            await clock.advance(settings.reconnect_base_delay_s)
+            client.pair_success()
+            await settle()
+        session = pool.session("acme")
+        assert session.state == "failed"
+        assert "connect budget of 3 exhausted" in (session.terminal_reason or "")
+        assert client.connect_calls == 3

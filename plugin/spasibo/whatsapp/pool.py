@@ -350,6 +350,13 @@ class SessionPool:
                 if session.stopping or session.terminal:
                     break
                 self._counters.reconnects += 1
+            if session.connects >= self.settings.max_connects_per_session:
+                session.enter_terminal(
+                    SessionState.FAILED,
+                    f"connect budget of {self.settings.max_connects_per_session} exhausted by a flapping "
+                    "connection (each connect leaks a neonize database handle); remove and add the session",
+                )
+                break
             session.connected.clear()
             session.dropped.clear()
             try:
@@ -381,6 +388,7 @@ class SessionPool:
             if session.stopping or session.terminal:
                 return None
             self._counters.connects += 1
+            session.connects += 1
             task = await asyncio.wait_for(session.client.connect(), self.settings.lifecycle_call_timeout_s)
             session.connect_task = task
             signal = asyncio.ensure_future(session.first_signal.wait())

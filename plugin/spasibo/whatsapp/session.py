@@ -63,6 +63,7 @@ class Session:
         self.last_error: str | None = None
         self.terminal_reason: str | None = None
         self.reconnect_attempt = 0
+        self.connects = 0  # connect() calls over the session's life (each leaks a neonize database handle)
         self.stopping = False
         self.qr: str | None = None
         self.pair_code: str | None = None

@@ -29,6 +29,9 @@ class PoolSettings(BaseModel):
     reconnect_base_delay_s: float = Field(default=5.0, ge=0)
     reconnect_max_delay_s: float = Field(default=300.0, ge=0)
     reconnect_jitter_ratio: float = Field(default=0.2, ge=0, le=1)
+    # every neonize connect() leaks one database handle, so a session that keeps flapping (connects, drops,
+    # reconnects) gets this many connects in its life; then it fails and says so instead of leaking forever
+    max_connects_per_session: int = Field(default=200, ge=1)
     # circuit breaker per company
     breaker_failure_threshold: int = Field(default=5, ge=1)
     breaker_cooldown_s: float = Field(default=300.0, ge=0)
