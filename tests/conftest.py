@@ -1,5 +1,5 @@
-"""Shared fixtures. Tests that need a real server ask for it here: in CI (CI=true) a missing server is a failure,
-on a developer's machine it is a skip with the reason."""
+"""Shared fixtures. Tests that need a real server ask for it here: in CI (CI=true) a missing server is a
+failure, on a developer's machine it is a skip with the reason."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ POSTGRES_URL = os.environ.get("SPASIBO_TEST_POSTGRES_URL", "postgres://postgres@
 def _reachable(url: str, default_port: int) -> bool:
     parts = urlsplit(url)
     try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), timeout=1.0):
+        address = (parts.hostname or "127.0.0.1", parts.port or default_port)
+        with socket.create_connection(address, timeout=1.0):
             return True
     except OSError:
         return False

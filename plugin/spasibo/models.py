@@ -30,9 +30,9 @@ class Platform(StrEnum):
 class IncomingMessage(BaseModel):
     """One customer message as the chat platform delivered it.
 
-    ``chat`` and ``sender`` are kept exactly as they arrived (a WhatsApp JID such as ``79001234567@s.whatsapp.net``,
-    ``120363...@g.us`` or ``1234567890@lid``; a Telegram chat id as a string): a reaction must be addressed with
-    the same key, never one rebuilt from a phone number.
+    ``chat`` and ``sender`` are kept exactly as they arrived (a WhatsApp JID such as
+    ``79001234567@s.whatsapp.net``, ``120363...@g.us`` or ``1234567890@lid``; a Telegram chat id as a
+    string): a reaction must be addressed with the same key, never one rebuilt from a phone number.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -52,9 +52,10 @@ class Verdict(BaseModel):
     """What the detector concluded about one text.
 
     ``gratitude`` says whether to treat the text as thanks; ``closing`` whether it is *only* thanks plus
-    pleasantries, so the host need not answer it. ``score`` is 0–100. ``match`` and ``span`` point at the phrase
-    that decided it (``span`` is a ``[start, end)`` slice of the original text). ``reason`` says why a
-    thanks-like text was rejected (a veto such as sarcasm or negation) or what else is notable (``truncated``).
+    pleasantries, so the host need not answer it. ``score`` is 0–100. ``match`` and ``span`` point at the
+    phrase that decided it (``span`` is a ``[start, end)`` slice of the original text). ``reason`` says why
+    a thanks-like text was rejected (a veto such as sarcasm or negation); ``truncated`` that only part of a
+    very long text was read.
     """
 
     model_config = ConfigDict(frozen=True)

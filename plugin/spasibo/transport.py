@@ -11,8 +11,8 @@ from spasibo.models import ReactionRequest, ReactionResult
 class Transport(Protocol):
     """Sends reactions to one platform.
 
-    ``name`` is what a rule's ``transport = "..."`` refers to. ``send`` returns a ``ReactionResult`` or raises a
-    ``spasibo.errors.ReactionError`` (or subclass) when the reaction did not go out.
+    ``name`` is what a rule's ``transport = "..."`` refers to. ``send`` returns a ``ReactionResult`` or
+    raises a ``spasibo.errors.ReactionError`` (or subclass) when the reaction did not go out.
     """
 
     name: str

@@ -145,7 +145,6 @@ async def test_transport_surfaces_pool_errors_as_reaction_errors(pool):
         await WhatsAppTransport(pool).send(ReactionRequest(message=message, emoji="❤️", transport="whatsapp"))
 
 
-
 async def _never_ends(running: asyncio.Event) -> None:
     """A connection task that does not end when the client stops, like a Go call that never returns."""
     await asyncio.Event().wait()
