@@ -4,6 +4,7 @@ failure, on a developer's machine it is a skip with the reason."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 from urllib.parse import urlsplit
 
@@ -45,3 +46,14 @@ def redis_url() -> str:
 def postgres_url() -> str:
     """URL of a real PostgreSQL server."""
     return _require(POSTGRES_URL, 5432, "PostgreSQL")
+
+
+@pytest.fixture(scope="session")
+def redis_server_binary() -> str:
+    """The path of ``redis-server``, for tests that run (and kill) a Redis of their own."""
+    path = shutil.which("redis-server")
+    if path:
+        return path
+    if IN_CI:
+        pytest.fail("redis-server is not installed; CI must provide it", pytrace=False)
+    pytest.skip("redis-server is not installed; install it to run this test")

@@ -102,6 +102,22 @@ def _validation_error(exc: RequestValidationError) -> ServiceError:
     return ServiceError(422, "invalid_field", f"{field}: {message}" if field else message, field=field)
 
 
+# how long a client should wait before retrying while Redis is unreachable
+SHARED_STATE_RETRY_AFTER_S = 1.0
+
+
+def _shared_state_errors() -> tuple[type[Exception], ...]:
+    """The errors that mean Redis (the shared state of several instances) is unreachable, if installed."""
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # the redis extra is not installed, so there is no shared state to lose
+        return ()
+    from limits.errors import StorageError  # what `limits` raises when told to wrap its storage's errors
+
+    return (RedisConnectionError, RedisTimeoutError, StorageError)
+
+
 def install_error_handlers(app: FastAPI, *, production: bool) -> None:
     """Answer every error of ``app`` with the service's JSON error shape."""
 
@@ -129,6 +145,19 @@ def install_error_handlers(app: FastAPI, *, production: bool) -> None:
         message = "internal error" if production else f"{type(exc).__name__}: {exc}"
         return ServiceError(500, "internal", message).response()
 
+    async def shared_state_down(request: Request, exc: Exception) -> JSONResponse:
+        log.warning(
+            "shared state (Redis) unreachable answering %s %s: %s", request.method, request.url.path, exc
+        )
+        return ServiceError(
+            503,
+            "shared_state_unavailable",
+            "the shared state store is unreachable; retry shortly",
+            headers=retry_after_header(SHARED_STATE_RETRY_AFTER_S),
+        ).response()
+
+    for error_class in _shared_state_errors():
+        app.add_exception_handler(error_class, shared_state_down)
     app.add_exception_handler(ServiceError, service_error)
     app.add_exception_handler(pool_errors.WhatsAppError, pool_error)
     app.add_exception_handler(RequestValidationError, validation_error)
