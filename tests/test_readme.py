@@ -1,8 +1,11 @@
-"""Every code example in README.md works: each ```python block runs (blocks fenced ```python no-run are
-examples only) and each ```toml block is valid ``SpasiboSettings``."""
+"""Every code example in README.md works: each ```python block runs, each ```python no-run block (one that
+needs a phone or a live bot) at least compiles and imports what it names, and each ```toml block is valid
+``SpasiboSettings``."""
 
 from __future__ import annotations
 
+import ast
+import importlib
 import re
 import tomllib
 from pathlib import Path
@@ -16,12 +19,12 @@ README = ROOT / "README.md"
 _BLOCK_RE = re.compile(r"^```(python|toml)([^\n]*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
-def blocks(language: str) -> list[tuple[int, str]]:
-    """(line number, code) of each block fenced ```<language>, skipping those marked no-run."""
+def blocks(language: str, *, runnable: bool = True) -> list[tuple[int, str]]:
+    """(line number, code) of each block fenced ```<language>: the runnable ones, or those marked no-run."""
     text = README.read_text(encoding="utf-8")
     found = []
     for match in _BLOCK_RE.finditer(text):
-        if match.group(1) == language and "no-run" not in match.group(2):
+        if match.group(1) == language and ("no-run" not in match.group(2)) == runnable:
             found.append((text.count("\n", 0, match.start()) + 1, match.group(3)))
     return found
 
@@ -34,6 +37,16 @@ def _block_id(value: object) -> str:
 def test_readme_python_block_runs(line: int, code: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)  # examples name files relative to the repository root
     exec(compile(code, f"README.md:{line}", "exec"), {"__name__": "readme"})
+
+
+@pytest.mark.parametrize(("line", "code"), blocks("python", runnable=False), ids=_block_id)
+def test_readme_no_run_block_compiles_and_its_imports_exist(line: int, code: str) -> None:
+    tree = compile(code, f"README.md:{line}", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            module = importlib.import_module(node.module)
+            for alias in node.names:
+                assert hasattr(module, alias.name), f"README.md:{line}: {node.module} has no {alias.name}"
 
 
 @pytest.mark.parametrize(("line", "code"), blocks("toml"), ids=_block_id)
