@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -31,14 +32,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the console script; returns the process exit code."""
-    parser = build_parser()
-    args, _ = parser.parse_known_args(argv)
-    module = importlib.import_module(args._module)
-    sub = argparse.ArgumentParser(prog=f"spasibo {args.command}", description=COMMANDS[args.command][1])
-    module.add_arguments(sub)
     argv_list = list(sys.argv[1:] if argv is None else argv)
-    sub_args = sub.parse_args(argv_list[argv_list.index(args.command) + 1 :])
-    return int(module.run(sub_args))
+    if not argv_list:
+        build_parser().print_help(sys.stderr)
+        return 2
+    if argv_list[0] not in COMMANDS:
+        build_parser().parse_args(argv_list)  # --help, or a usage error naming the commands; exits
+        return 2
+    name = argv_list[0]
+    module = importlib.import_module(COMMANDS[name][0])
+    sub = argparse.ArgumentParser(prog=f"spasibo {name}", description=COMMANDS[name][1])
+    module.add_arguments(sub)
+    args = sub.parse_args(argv_list[1:])
+    try:
+        return int(module.run(args))
+    except BrokenPipeError:
+        # the reader went away (`spasibo eval ... | head`): stop quietly, as other command-line tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":
