@@ -21,17 +21,19 @@ def test_subcommand_help_lists_that_subcommands_options():
 def test_no_subcommand_is_a_usage_error_naming_the_commands():
     result = spasibo()
     assert result.returncode == 2
-    assert "detect" in result.stderr and "serve" in result.stderr
+    assert "detect" in result.stderr
+    assert "serve" in result.stderr
 
 
 def test_a_reader_that_goes_away_early_gets_no_traceback():
-    texts = ["Спасибо!"] * 20_000  # far more output than a pipe buffer holds
+    texts = ["Спасибо!"] * 2000  # far more output than a pipe buffer holds
     with subprocess.Popen(
-        [sys.executable, "-m", "spasibo", "detect", *texts[:2000]],
+        [sys.executable, "-m", "spasibo", "detect", *texts],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     ) as process:
-        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout is not None
+        assert process.stderr is not None
         process.stdout.readline()
         process.stdout.close()  # like `| head -1`
         stderr = process.stderr.read().decode()
