@@ -96,14 +96,18 @@ class MessageContext:
                     (start, end) for start, end in self.quotes if start <= token.start and token.end <= end
                 ]
                 if inside and token.kind is Kind.WORD:
-                    words = [t for t in self.tokens if inside[0][0] <= t.start and t.end <= inside[0][1]]
+                    start, end = inside[0]
+                    words = [
+                        t for t in self.tokens if t.kind in WORD_KINDS and start <= t.start and t.end <= end
+                    ]
                     if 0 < len(words) <= 2 and all(self.text[t.start : t.end].islower() for t in words):
                         return True
         return False
 
 
 def _quoted_ranges(tokens: Sequence[Token]) -> list[tuple[int, int]]:
-    """Character ranges between matching quotation marks; an unclosed quote runs to the end."""
+    """Character ranges between matching quotation marks; an unclosed quote marks nothing (it is as often
+    an inch sign or a stray key as a quotation)."""
     ranges: list[tuple[int, int]] = []
     opened: tuple[str, int] | None = None
     for token in tokens:

@@ -15,6 +15,7 @@ from spasibo.detect.closing import ClosingJudge
 from spasibo.detect.context import MessageContext
 from spasibo.detect.matcher import PhraseMatch, PhraseMatcher
 from spasibo.detect.normalize import Kind, Token, tokenize
+from spasibo.detect.prefilter import Prefilter
 from spasibo.detect.settings import DetectorSettings
 from spasibo.detect.vetoes import Vetoes, VetoHit
 from spasibo.errors import ConfigError
@@ -58,6 +59,7 @@ class GratitudeDetector:
             names = ", ".join(".".join(map(str, detail["loc"])) for detail in error.errors())
             raise ConfigError(f"invalid detector setting {names}: {error}") from error
         self._matcher = PhraseMatcher(self.packs)
+        self._prefilter = Prefilter(self._matcher.anchor_words()) if self.settings.prefilter else None
         self._vetoes = Vetoes(self.packs, self.settings)
         self._closing = ClosingJudge(self.packs)
 
@@ -69,6 +71,9 @@ class GratitudeDetector:
         """
         if not isinstance(text, str):  # a host passing None or a number gets a verdict, not a crash
             text = "" if text is None else str(text)
+        short = len(text) <= self.settings.max_text_chars
+        if short and self._prefilter is not None and not self._prefilter.may_match(text):
+            return _NOTHING
         tokens, truncated = self._tokens(text)
         matches = [m for m in self._matcher.find(tokens, text) if m.score >= self.settings.min_score]
         if not matches:

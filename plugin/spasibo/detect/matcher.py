@@ -29,6 +29,7 @@ CONTENT_KINDS = (Kind.WORD, Kind.EMOJI)
 READING_PENALTY = {"exact": 0.0, "fuzzy": 8.0, "layout": 10.0, "translit": 10.0}
 _FUZZY_PENALTY_PER_EDIT = 8.0
 _MIN_FUZZY_LEN = 6  # "спаси" is one letter from "спасиб" and means "save": short words match exactly
+_ANCHOR_MIN_CHARS = 3  # "от" is in too many words to tell anything
 _MIN_ALTERNATIVE_LEN = 3  # "ty" on the other layout is "ен": too short to mean anything
 _MEMO_WORDS = 50_000  # distinct words remembered per detector before the memo starts over
 _AFFIX_LEN = 3  # letters at either end that a one-edit typo leaves intact in one of the two ends
@@ -95,6 +96,22 @@ class PhraseMatcher:
         self._max_fuzzy_len = max((len(word) for word in fuzzy), default=0) + 2
         # tuples, not lists: the garbage collector stops tracking tuples of strings and ints
         self._memo: dict[str, tuple[tuple[str, int, str], ...]] = {}
+
+    def anchor_words(self) -> list[tuple[str, int]]:
+        """For each phrase, one word every reading of it must contain, with the edits that word allows.
+
+        The first word, unless it is too short to be telling ("от души" is anchored on "души").
+        """
+        anchors = []
+        for phrases in self._by_first.values():
+            for phrase in phrases:
+                word = phrase.words[0]
+                if len(word) < _ANCHOR_MIN_CHARS and word.isalpha():
+                    word = max(phrase.words, key=len)
+                # a later word is compared without the head/tail filter: anchor it whole unless long
+                edits = allowed_edits(word) if word == phrase.words[0] else 0
+                anchors.append((word, edits))
+        return anchors
 
     def _first_word(self, word: str) -> tuple[str, int] | None:
         """The phrase-starting word ``word`` reads as, with the edits it took, or None."""

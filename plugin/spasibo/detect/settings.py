@@ -19,5 +19,6 @@ class DetectorSettings(BaseModel):
     max_text_chars: int = Field(default=2048, ge=16)
     window_chars: int = Field(default=512, ge=8)
     min_score: float = Field(default=70.0, ge=0.0, le=100.0)
+    prefilter: bool = True  # skip texts no phrase can be in after one regular-expression search
     scare_quotes_are_sarcasm: bool = True  # «вежливого» in lower case right after thanks mocks it
     latin_brand_names: bool = True  # "конфет Merci": a capitalised Latin word after a Russian word is a name
