@@ -4,7 +4,8 @@
     >>> detect("Спасибо большое!").gratitude
     True
 
-Names are imported lazily so that ``import spasibo`` stays fast; nothing is loaded or registered at import time.
+Names are imported lazily so that ``import spasibo`` stays fast; nothing is loaded or registered at import
+time.
 """
 
 from __future__ import annotations
@@ -39,7 +40,30 @@ _EXPORTS: dict[str, str] = {
     "hookimpl": "spasibo.hookspecs",
 }
 
-__all__ = [*_EXPORTS, "__version__"]
+__all__ = [  # spelled out so that linters and type checkers see every public name
+    "ConfigError",
+    "GratitudeDetector",
+    "HttpReactionSender",
+    "IncomingMessage",
+    "Outcome",
+    "Platform",
+    "ReactionError",
+    "ReactionRequest",
+    "ReactionResult",
+    "SessionPool",
+    "SkipReason",
+    "Spasibo",
+    "SpasiboError",
+    "SpasiboSettings",
+    "Transport",
+    "Verdict",
+    "WhatsAppTransport",
+    "__version__",
+    "detect",
+    "get_plugin_manager",
+    "hookimpl",
+    "normalize_phone",
+]
 
 if TYPE_CHECKING:
     from spasibo.app import Spasibo
@@ -56,9 +80,11 @@ if TYPE_CHECKING:
         SkipReason,
         Verdict,
     )
+    from spasibo.phone import normalize_phone
     from spasibo.service.client import HttpReactionSender
     from spasibo.settings import SpasiboSettings
     from spasibo.transport import Transport
+    from spasibo.whatsapp import SessionPool, WhatsAppTransport
 
 
 def __getattr__(name: str) -> Any:
