@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from spasibo.detect.cues import CueSet
 from spasibo.detect.normalize import Kind, Token
 from spasibo.phrases.pack import VetoScope
 
@@ -24,6 +25,8 @@ class MessageContext:
     quotes: list[tuple[int, int]] = field(init=False)
     # (token, scope, direction) -> the words up to the scope's boundary, for every rule to slice
     _windows: dict[tuple[int, VetoScope, int], list[str]] = field(init=False, default_factory=dict)
+    # id of a cue set -> whether any of its cues occurs anywhere in the message
+    _mentions: dict[int, bool] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.quotes = _quoted_ranges(self.tokens) if any(t.kind is Kind.PUNCT for t in self.tokens) else []
@@ -34,6 +37,18 @@ class MessageContext:
         if token.kind is Kind.PUNCT:
             return scope is VetoScope.PHRASE
         return scope is VetoScope.CLAUSE and token.text in self.breakers
+
+    def mentions(self, cues: CueSet) -> bool:
+        """True when one of ``cues`` occurs somewhere among the message's words (asked once per cue set).
+
+        Every window a check looks at is a run of these same words, so when this is False no window of
+        any rule built from these cues can hold one either.
+        """
+        known = self._mentions.get(id(cues))
+        if known is None:
+            words = [token.text for token in self.tokens if token.kind in WORD_KINDS]
+            known = self._mentions[id(cues)] = cues.find(words) is not None
+        return known
 
     def words_before(self, first: int, window: int, scope: VetoScope) -> list[str]:
         """Up to ``window`` words right before token ``first``, in order, stopping at the scope's boundary."""

@@ -43,6 +43,7 @@ _TOKEN_RE = re.compile(
     r"|(?P<end>[.!?…\n]+)"
     r"|(?P<punct>[,;:()«»\"“”„‚‘'\-—–/*+=<>\[\]{}])"
 )
+_WORD_GROUP, _EMOJI_GROUP, _END_GROUP = (_TOKEN_RE.groupindex[name] for name in ("word", "emoji", "end"))
 _STRETCH_RE = re.compile(r"([^\W\d_])\1{2,}")
 _COMBINING_RE = re.compile(r"[\u0300-\u036f]")
 _CODE_GLUE = "-_/#№"
@@ -133,28 +134,31 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
         lowered = "".join(char.lower()[:1] for char in clean)
     tokens: list[Token] = []
     append = tokens.append
+    new_token = tuple.__new__  # Token(...) goes through a Python-level __new__; this is the same tuple
+    forms = _WORD_FORMS
     has_code = False
     for match in _TOKEN_RE.finditer(lowered):
-        group = match.lastgroup
-        start, end = match.span()
+        group = match.lastindex
         word = match.group()
-        if group == "word":
+        start = match.start() + offset
+        end = match.end() + offset
+        if group == _WORD_GROUP:
             if word.isalpha():
-                append(Token(_word_form(word), start + offset, end + offset, WORD))
+                append(new_token(Token, (forms.get(word) or _word_form(word), start, end, WORD)))
             elif word.isdigit():
-                append(Token(word, start + offset, end + offset, NUMBER))
+                append(new_token(Token, (word, start, end, NUMBER)))
                 has_code = True
             elif _DIGIT_RE.search(word):
-                append(Token(word, start + offset, end + offset, CODE))
+                append(new_token(Token, (word, start, end, CODE)))
                 has_code = True
             else:  # apostrophes or stress marks inside a word
-                append(Token(_word_form(word), start + offset, end + offset, WORD))
-        elif group == "emoji":
-            append(Token(word, start + offset, end + offset, EMOJI))
-        elif group == "end":
-            append(Token("?" if "?" in word else word[0], start + offset, end + offset, END))
+                append(new_token(Token, (_word_form(word), start, end, WORD)))
+        elif group == _EMOJI_GROUP:
+            append(new_token(Token, (word, start, end, EMOJI)))
+        elif group == _END_GROUP:
+            append(new_token(Token, ("?" if "?" in word else word[0], start, end, END)))
         else:
-            append(Token(word, start + offset, end + offset, PUNCT))
+            append(new_token(Token, (word, start, end, PUNCT)))
     if has_code:
         _mark_codes(tokens)
     return tokens

@@ -23,6 +23,7 @@ QUESTION = "question"
 SARCASM = "sarcasm"
 LOOKALIKE = "lookalike"
 _SCARE_QUOTE_WINDOW_WORDS = 4
+_NO_CUES = CueSet(())
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,11 @@ class Vetoes:
         for pack in packs:
             compiled = [CompiledVeto(rule, CueSet(rule.cues)) for rule in pack.vetoes]
             self._by_intent.setdefault(pack.intent, []).extend(compiled)
+        # all cues of an intent in one set: a message holding none of them skips the rule loop
+        self._any_cue = {
+            intent: CueSet(cue for veto in vetoes for cue in veto.rule.cues)
+            for intent, vetoes in self._by_intent.items()
+        }
         windows = [veto.rule.window for vetoes in self._by_intent.values() for veto in vetoes]
         self.reach_words = max([_SCARE_QUOTE_WINDOW_WORDS, *windows])  # how far a context walk must see
 
@@ -61,7 +67,11 @@ class Vetoes:
             return VetoHit(QUESTION, message_wide=False)
         if self._settings.latin_brand_names and _is_brand_name(match, context):
             return VetoHit(LOOKALIKE, message_wide=False)
-        for veto in self._by_intent.get(match.phrase.intent, ()):
+        intent = match.phrase.intent
+        vetoes = (
+            self._by_intent.get(intent, ()) if context.mentions(self._any_cue.get(intent, _NO_CUES)) else ()
+        )
+        for veto in vetoes:
             rule = veto.rule
             if rule.question_only and not context.ends_with_question(match.last):
                 continue
