@@ -31,13 +31,6 @@ class MessageContext:
     def __post_init__(self) -> None:
         self.quotes = _quoted_ranges(self.tokens) if any(t.kind is Kind.PUNCT for t in self.tokens) else []
 
-    def _stops(self, token: Token, scope: VetoScope) -> bool:
-        if token.kind is Kind.END:
-            return True
-        if token.kind is Kind.PUNCT:
-            return scope is VetoScope.PHRASE
-        return scope is VetoScope.CLAUSE and token.text in self.breakers
-
     def mentions(self, cues: CueSet) -> bool:
         """True when one of ``cues`` occurs somewhere among the message's words (asked once per cue set).
 
@@ -47,7 +40,7 @@ class MessageContext:
         known = self._mentions.get(id(cues))
         if known is None:
             words = [token.text for token in self.tokens if token.kind in WORD_KINDS]
-            known = self._mentions[id(cues)] = cues.find(words) is not None
+            known = self._mentions[id(cues)] = cues.occurs_in(words)
         return known
 
     def words_before(self, first: int, window: int, scope: VetoScope) -> list[str]:
@@ -66,13 +59,19 @@ class MessageContext:
         if words is not None:
             return words
         words = []
-        index = start
         tokens = self.tokens
-        while 0 <= index < len(tokens) and len(words) < self.reach_words:
+        reach = self.reach_words
+        stops_at_punct = scope is VetoScope.PHRASE
+        breakers = self.breakers if scope is VetoScope.CLAUSE else frozenset()
+        index = start
+        while 0 <= index < len(tokens) and len(words) < reach:
             token = tokens[index]
-            if self._stops(token, scope):
+            kind = token.kind
+            if kind is Kind.END or (kind is Kind.PUNCT and stops_at_punct):
                 break
-            if token.kind in WORD_KINDS:
+            if kind is not Kind.PUNCT:  # every other kind is a word kind
+                if token.text in breakers:
+                    break
                 words.append(token.text)
             index += step
         if step < 0:

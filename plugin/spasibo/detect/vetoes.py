@@ -79,7 +79,7 @@ class Vetoes:
                 words = context.words_before(match.first, rule.window, rule.scope)
             else:
                 words = context.words_after(match.last, rule.window, rule.scope)
-            if words and veto.cues.find(words) is not None:
+            if veto.cues.occurs_in(words):
                 return VetoHit(rule.family, rule.message_wide)
         if self._settings.scare_quotes_are_sarcasm and context.scare_quoted_after(
             match.last, _SCARE_QUOTE_WINDOW_WORDS
