@@ -3,6 +3,7 @@ and the quotation marks around it. Shared by the veto and closing checks."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -23,8 +24,11 @@ class MessageContext:
     breakers: frozenset[str]
     reach_words: int = 50  # the widest window any check asks for; walks stop there
     quotes: list[tuple[int, int]] = field(init=False)
-    # (token, scope, direction) -> the words up to the scope's boundary, for every rule to slice
-    _windows: dict[tuple[int, VetoScope, int], list[str]] = field(init=False, default_factory=dict)
+    # every word of the message, and for each token how many words come before it (one more entry at the end)
+    _words: list[str] = field(init=False, default_factory=list)
+    _words_before: list[int] = field(init=False, default_factory=list)
+    # scope -> sorted indices of the tokens a window of that scope stops at (computed when first asked)
+    _stops: dict[VetoScope, list[int]] = field(init=False, default_factory=dict)
     # id of a cue set -> whether any of its cues occurs anywhere in the message
     _mentions: dict[int, bool] = field(init=False, default_factory=dict)
 
@@ -39,45 +43,63 @@ class MessageContext:
         """
         known = self._mentions.get(id(cues))
         if known is None:
-            words = [token.text for token in self.tokens if token.kind in WORD_KINDS]
-            known = self._mentions[id(cues)] = cues.occurs_in(words)
+            known = self._mentions[id(cues)] = cues.occurs_in(self._all_words())
         return known
+
+    def _all_words(self) -> list[str]:
+        if not self._words_before:
+            counts = [0]
+            for token in self.tokens:
+                if token.kind is not Kind.PUNCT and token.kind is not Kind.END:
+                    self._words.append(token.text)
+                counts.append(len(self._words))
+            self._words_before = counts
+        return self._words
 
     def words_before(self, first: int, window: int, scope: VetoScope) -> list[str]:
         """Up to ``window`` words right before token ``first``, in order, stopping at the scope's boundary."""
-        words = self._walk(first - 1, -1, scope)
-        return words[-window:] if window else []
+        window = min(window, self.reach_words)
+        if window <= 0 or first <= 0:
+            return []
+        stops = self._stops_of(scope)
+        at = bisect_left(stops, first) - 1  # the last stop before ``first``
+        words, before = self._words, self._words_before
+        low = before[stops[at] + 1] if at >= 0 else 0
+        high = before[first]
+        return words[max(low, high - window) : high]
 
     def words_after(self, last: int, window: int, scope: VetoScope) -> list[str]:
         """Up to ``window`` words from token ``last`` on, stopping at the scope's boundary."""
-        return self._walk(last, 1, scope)[:window]
+        window = min(window, self.reach_words)
+        if window <= 0 or last >= len(self.tokens):
+            return []
+        stops = self._stops_of(scope)
+        at = bisect_left(stops, last)  # the first stop at or after ``last``
+        words, before = self._words, self._words_before
+        low = before[last]
+        high = before[stops[at]] if at < len(stops) else len(words)
+        return words[low : min(high, low + window)]
 
-    def _walk(self, start: int, step: int, scope: VetoScope) -> list[str]:
-        """The words from token ``start`` in direction ``step`` up to the boundary (at most a sentence)."""
-        key = (start, scope, step)
-        words = self._windows.get(key)
-        if words is not None:
-            return words
-        words = []
-        tokens = self.tokens
-        reach = self.reach_words
-        stops_at_punct = scope is VetoScope.PHRASE
-        breakers = self.breakers if scope is VetoScope.CLAUSE else frozenset()
-        index = start
-        while 0 <= index < len(tokens) and len(words) < reach:
-            token = tokens[index]
-            kind = token.kind
-            if kind is Kind.END or (kind is Kind.PUNCT and stops_at_punct):
-                break
-            if kind is not Kind.PUNCT:  # every other kind is a word kind
-                if token.text in breakers:
-                    break
-                words.append(token.text)
-            index += step
-        if step < 0:
-            words.reverse()
-        self._windows[key] = words
-        return words
+    def _stops_of(self, scope: VetoScope) -> list[int]:
+        """Indices of the tokens a window of ``scope`` stops at: sentence ends, and for a phrase any mark,
+        for a clause a clause breaker ("но", "только")."""
+        stops = self._stops.get(scope)
+        if stops is None:
+            self._all_words()
+            tokens = self.tokens
+            if scope is VetoScope.PHRASE:
+                stops = [i for i, t in enumerate(tokens) if t.kind is Kind.END or t.kind is Kind.PUNCT]
+            elif scope is VetoScope.CLAUSE:
+                breakers = self.breakers
+                stops = [
+                    i
+                    for i, t in enumerate(tokens)
+                    if t.kind is Kind.END or (t.kind is not Kind.PUNCT and t.text in breakers)
+                ]
+            else:
+                stops = [i for i, t in enumerate(tokens) if t.kind is Kind.END]
+            self._stops[scope] = stops
+        return stops
 
     def ends_with_question(self, last: int) -> bool:
         """True when the sentence containing token ``last - 1`` ends with a question mark."""

@@ -14,9 +14,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from spasibo.detect.normalize import (
-    LAYOUT_CHUNK_RE,
     Kind,
     Token,
+    layout_chunks,
     normalize_word,
     swap_layout,
     tokenize,
@@ -149,9 +149,14 @@ class PhraseMatcher:
                 forms.append((cyrillic, "translit"))
         return forms
 
-    def find(self, tokens: Sequence[Token], text: str) -> list[PhraseMatch]:
-        """Every phrase found in ``tokens`` (from ``text``), scanning left to right without overlaps."""
-        matches = self._layout_chunks(tokens, text)
+    def find(
+        self, tokens: Sequence[Token], text: str, windows: Sequence[tuple[int, int]] | None = None
+    ) -> list[PhraseMatch]:
+        """Every phrase found in ``tokens`` (from ``text``), scanning left to right without overlaps.
+
+        ``windows`` are the ``[start, end)`` parts of ``text`` the tokens come from (all of it by default).
+        """
+        matches = self._layout_chunks(tokens, text, windows or [(0, len(text))])
         if matches:
             taken = {index for match in matches for index in range(match.first, match.last)}
             content = [i for i, token in enumerate(tokens) if token.kind in CONTENT_KINDS and i not in taken]
@@ -232,10 +237,12 @@ class PhraseMatcher:
             edits += found
         return edits
 
-    def _layout_chunks(self, tokens: Sequence[Token], text: str) -> list[PhraseMatch]:
+    def _layout_chunks(
+        self, tokens: Sequence[Token], text: str, windows: Sequence[tuple[int, int]]
+    ) -> list[PhraseMatch]:
         """Phrases typed on the wrong layout with punctuation inside the word ("cgfcb,j" → "спасибо")."""
         found: list[PhraseMatch] = []
-        for chunk in LAYOUT_CHUNK_RE.finditer(text):
+        for chunk in layout_chunks(text, windows):
             start, end = chunk.span()
             word = normalize_word(swap_layout(chunk.group().lower()) or "")
             first = self._first_word(word)

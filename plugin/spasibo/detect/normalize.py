@@ -8,6 +8,7 @@ Alternative readings of a word (typed on the wrong keyboard layout, or in transl
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -60,6 +61,7 @@ _TO_CYRILLIC = str.maketrans(_QWERTY, _JCUKEN)
 _TO_LATIN = str.maketrans(_JCUKEN, _QWERTY)
 # A run of Latin letters with layout punctuation inside it ("cgfcb,j" is "спасибо" typed on QWERTY).
 LAYOUT_CHUNK_RE = re.compile(r"(?<![\w])[a-zA-Z]+(?:[\[\];',.`]+[a-zA-Z]+)+(?![\w])")
+_LAYOUT_CHUNK_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ[];',.`")
 
 # Latin → Cyrillic transliteration, longest sequences first ("shch" before "sh" before "s").
 _TRANSLIT = sorted(
@@ -113,6 +115,27 @@ def swap_layout(word: str) -> str | None:
     if not swapped.isascii() or any("a" <= char <= "z" for char in word):
         return None  # another script, or Latin and Cyrillic mixed in one word
     return swapped
+
+
+def layout_chunks(text: str, windows: Sequence[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """Every ``LAYOUT_CHUNK_RE`` match of ``text`` that overlaps one of the ``[start, end)`` windows.
+
+    The same matches a search of the whole text would give there: each window is widened to the run of
+    chunk characters it cuts into, plus the character on either side the look-arounds read.
+    """
+    ranges: list[tuple[int, int]] = []
+    for start, end in windows:
+        while start > 0 and text[start - 1] in _LAYOUT_CHUNK_CHARS:
+            start -= 1
+        while end < len(text) and text[end] in _LAYOUT_CHUNK_CHARS:
+            end += 1
+        start, end = max(0, start - 1), min(len(text), end + 1)
+        if ranges and start <= ranges[-1][1]:  # overlapping windows are searched once
+            previous_start, previous_end = ranges.pop()
+            start, end = previous_start, max(end, previous_end)
+        ranges.append((start, end))
+    for start, end in ranges:
+        yield from LAYOUT_CHUNK_RE.finditer(text, start, end)
 
 
 def transliterate(word: str) -> str | None:
