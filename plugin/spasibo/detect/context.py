@@ -25,8 +25,8 @@ class MessageContext:
     reach_words: int = 50  # the widest window any check asks for; walks stop there
     quotes: list[tuple[int, int]] = field(init=False)
     # every word of the message, and for each token how many words come before it (one more entry at the end)
-    _words: list[str] = field(init=False, default_factory=list)
-    _words_before: list[int] = field(init=False, default_factory=list)
+    _words: list[str] | None = field(init=False, default=None)
+    _counts: list[int] | None = field(init=False, default=None)
     # scope -> sorted indices of the tokens a window of that scope stops at (computed when first asked)
     _stops: dict[VetoScope, list[int]] = field(init=False, default_factory=dict)
     # id of a cue set -> whether any of its cues occurs anywhere in the message
@@ -47,14 +47,21 @@ class MessageContext:
         return known
 
     def _all_words(self) -> list[str]:
-        if not self._words_before:
+        if self._words is None:
+            self._words = [t.text for t in self.tokens if t.kind is not Kind.PUNCT and t.kind is not Kind.END]
+        return self._words
+
+    def _words_before_each(self) -> list[int]:
+        """For each token, how many words come before it; one more entry for the end of the message."""
+        if self._counts is None:
             counts = [0]
+            seen = 0
             for token in self.tokens:
                 if token.kind is not Kind.PUNCT and token.kind is not Kind.END:
-                    self._words.append(token.text)
-                counts.append(len(self._words))
-            self._words_before = counts
-        return self._words
+                    seen += 1
+                counts.append(seen)
+            self._counts = counts
+        return self._counts
 
     def words_before(self, first: int, window: int, scope: VetoScope) -> list[str]:
         """Up to ``window`` words right before token ``first``, in order, stopping at the scope's boundary."""
@@ -63,7 +70,7 @@ class MessageContext:
             return []
         stops = self._stops_of(scope)
         at = bisect_left(stops, first) - 1  # the last stop before ``first``
-        words, before = self._words, self._words_before
+        words, before = self._all_words(), self._words_before_each()
         low = before[stops[at] + 1] if at >= 0 else 0
         high = before[first]
         return words[max(low, high - window) : high]
@@ -75,7 +82,7 @@ class MessageContext:
             return []
         stops = self._stops_of(scope)
         at = bisect_left(stops, last)  # the first stop at or after ``last``
-        words, before = self._words, self._words_before
+        words, before = self._all_words(), self._words_before_each()
         low = before[last]
         high = before[stops[at]] if at < len(stops) else len(words)
         return words[low : min(high, low + window)]
@@ -85,7 +92,6 @@ class MessageContext:
         for a clause a clause breaker ("но", "только")."""
         stops = self._stops.get(scope)
         if stops is None:
-            self._all_words()
             tokens = self.tokens
             if scope is VetoScope.PHRASE:
                 stops = [i for i, t in enumerate(tokens) if t.kind is Kind.END or t.kind is Kind.PUNCT]

@@ -137,16 +137,19 @@ class GratitudeDetector:
         intent = match.phrase.intent if accepted else None
         if accepted and truncated:
             reason = TRUNCATED
-        return Verdict(
-            intent=intent,
-            gratitude=intent == GRATITUDE,
-            closing=closing,
-            score=round(match.score, 1) if accepted else 0.0,
-            match=match.phrase.text,
-            span=match.span,
-            language=match.phrase.language,
-            reason=reason,
-            truncated=truncated,
+        # model_validate on a dict: the same validation as Verdict(...), without the keyword-argument wrapper
+        return Verdict.model_validate(
+            {
+                "intent": intent,
+                "gratitude": intent == GRATITUDE,
+                "closing": closing,
+                "score": round(match.score, 1) if accepted else 0.0,
+                "match": match.phrase.text,
+                "span": match.span,
+                "language": match.phrase.language,
+                "reason": reason,
+                "truncated": truncated,
+            }
         )
 
     def _tokens(self, text: str) -> tuple[list[Token], list[tuple[int, int]]]:

@@ -206,9 +206,18 @@ class PhraseMatcher:
         readings: tuple[tuple[str, int, str], ...],
     ) -> PhraseMatch | None:
         token = tokens[content[position]]
+        after = tokens[content[position + 1]].text if position + 1 < len(content) else None
         for target, edits, reading in readings:
             for phrase in self._by_first[target]:
-                total = self._rest_matches(tokens, content, position, phrase) if len(phrase.words) > 1 else 0
+                total: int | None = 0
+                if len(phrase.words) > 1:
+                    # the next word rules most longer phrases out: same test as _rest_matches, no call
+                    second, limit = phrase.words[1], phrase.edits[1]
+                    if after is None or (
+                        after != second and (limit == 0 or abs(len(after) - len(second)) > limit)
+                    ):
+                        continue
+                    total = self._rest_matches(tokens, content, position, phrase)
                 if total is None:
                     continue
                 last = content[position + len(phrase.words) - 1]
