@@ -22,7 +22,7 @@ class MessageContext:
     text: str
     tokens: Sequence[Token]
     breakers: frozenset[str]
-    reach_words: int = 50  # the widest window any check asks for; walks stop there
+    reach_words: int = 50  # the widest window any check asks for; no window holds more words
     quotes: list[tuple[int, int]] = field(init=False)
     # every word of the message, and for each token how many words come before it (one more entry at the end)
     _words: list[str] | None = field(init=False, default=None)

@@ -3,7 +3,8 @@
 A cue is a few words; a word ending in ``*`` matches any word starting with it ("испорч*" matches
 "испорченный"), one starting with ``*`` any word ending so ("*ите" matches "пришлите"). All cues of a set
 become one regular expression over the words joined by spaces, so a window is searched in a single pass
-(words never contain spaces).
+(words never contain spaces): an ordered one that says where the longest cue is, and a trie-shaped one for
+the faster "is there any?".
 """
 
 from __future__ import annotations
