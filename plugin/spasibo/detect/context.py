@@ -33,7 +33,9 @@ class MessageContext:
     _mentions: dict[int, bool] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.quotes = _quoted_ranges(self.tokens) if any(t.kind is Kind.PUNCT for t in self.tokens) else []
+        # most messages hold no quotation mark at all: a substring test per mark answers that in C
+        marks = any(mark in self.text for mark in _OPENING)
+        self.quotes = _quoted_ranges(self.tokens) if marks else []
 
     def mentions(self, cues: CueSet) -> bool:
         """True when one of ``cues`` occurs somewhere among the message's words (asked once per cue set).
@@ -127,6 +129,8 @@ class MessageContext:
     def scare_quoted_after(self, last: int, window: int) -> bool:
         """True when one lower-case word in quotes follows within ``window`` words in the same sentence
         ("спасибо за «вежливого» администратора"): quotes that mock what they hold."""
+        if not self.quotes:
+            return False
         seen = 0
         for index in range(last, len(self.tokens)):
             token = self.tokens[index]

@@ -46,7 +46,8 @@ class Vetoes:
     """Every veto rule of every pack, grouped by the intent whose phrases they veto."""
 
     def __init__(self, packs: Iterable[PhrasePack], settings: DetectorSettings) -> None:
-        self._settings = settings
+        self._brand_names = settings.latin_brand_names
+        self._scare_quotes = settings.scare_quotes_are_sarcasm
         self._by_intent: dict[str, list[CompiledVeto]] = {}
         for pack in packs:
             compiled = [CompiledVeto(rule, CueSet(rule.cues)) for rule in pack.vetoes]
@@ -65,7 +66,7 @@ class Vetoes:
             return VetoHit(QUOTED, message_wide=False)
         if context.asked_back(match.last):
             return VetoHit(QUESTION, message_wide=False)
-        if self._settings.latin_brand_names and _is_brand_name(match, context):
+        if self._brand_names and _is_brand_name(match, context):
             return VetoHit(LOOKALIKE, message_wide=False)
         intent = match.phrase.intent
         vetoes = (
@@ -81,9 +82,7 @@ class Vetoes:
                 words = context.words_after(match.last, rule.window, rule.scope)
             if veto.cues.occurs_in(words):
                 return VetoHit(rule.family, rule.message_wide)
-        if self._settings.scare_quotes_are_sarcasm and context.scare_quoted_after(
-            match.last, _SCARE_QUOTE_WINDOW_WORDS
-        ):
+        if self._scare_quotes and context.scare_quoted_after(match.last, _SCARE_QUOTE_WINDOW_WORDS):
             return VetoHit(SARCASM, message_wide=True)
         return None
 
