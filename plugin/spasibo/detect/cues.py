@@ -90,5 +90,5 @@ class CueSet:
 
 
 def _spaced(words: Sequence[str]) -> str:
-    """The words with a space before each: every word, the first too, then starts right after a space."""
+    """The words joined by spaces with one more space in front, so every word starts right after a space."""
     return " " + " ".join(words) if words else ""
