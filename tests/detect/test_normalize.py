@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from spasibo.detect.normalize import Kind, normalize_word, swap_layout, tokenize, transliterate
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spasibo.detect.normalize import (
+    LAYOUT_CHUNK_RE,
+    Kind,
+    layout_chunks,
+    normalize_word,
+    swap_layout,
+    tokenize,
+    transliterate,
+)
 
 
 def words(text: str) -> list[str]:
@@ -76,3 +87,16 @@ def test_translit_ignores_cyrillic():
 
 def test_normalize_word_applies_every_step():
     assert normalize_word("СпасибООО") == "спасибо"
+
+
+@settings(max_examples=300)
+@given(
+    st.text(alphabet=st.sampled_from(list("cgfcb,j.;'[]` аб1")), max_size=60),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 30)), min_size=1, max_size=2),
+)
+def test_layout_chunks_in_windows_are_those_of_the_whole_text(text, cuts):
+    windows = sorted((min(start, len(text)), min(start + size, len(text))) for start, size in cuts)
+    whole = [m.span() for m in LAYOUT_CHUNK_RE.finditer(text)]
+    overlapping = [(s, e) for s, e in whole if any(s < end and start < e for start, end in windows)]
+    found = [m.span() for m in layout_chunks(text, windows)]
+    assert set(overlapping) <= set(found) <= set(whole)

@@ -8,6 +8,7 @@ A message needs a reply when it asks (a question mark), requests or reports some
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 
 from spasibo.detect.context import WORD_KINDS, MessageContext
 from spasibo.detect.cues import CueSet
@@ -15,6 +16,7 @@ from spasibo.detect.matcher import PhraseMatch
 from spasibo.detect.normalize import Kind, Token
 from spasibo.phrases.pack import PhrasePack
 
+_TEXT = attrgetter("text")
 _NEGATION = "не"  # "не надо", "не нужно" refuse rather than request
 _LEAD_IN_WORDS = (
     4  # "хотела бы выразить слова признательности": a request verb this close before thanks introduces it
@@ -35,13 +37,15 @@ class ClosingJudge:
     def needs_reply(self, context: MessageContext, matches: Sequence[PhraseMatch]) -> bool:
         """True when the message asks, requests or reports something besides the matched phrases."""
         tokens = context.tokens
-        if any(token.kind is Kind.END and token.text == "?" for token in tokens):
+        if "?" in map(_TEXT, tokens):  # only a sentence end reads "?": words and marks never do
             return True
         inside = {index for match in matches for index in range(match.first, match.last)}
         positions = [i for i, token in enumerate(tokens) if token.kind in WORD_KINDS and i not in inside]
         words = [tokens[i].text for i in positions]
         match_starts = sorted(match.first for match in matches)
-        for start, end in self.reply_cues.find_all(words):
+        # most thanks hold no cue at all: one trie search answers that before the ordered search
+        reply_cues = self.reply_cues.find_all(words) if self.reply_cues.occurs_in(words) else ()
+        for start, end in reply_cues:
             if start > 0 and words[start - 1] == _NEGATION:
                 continue
             if self.pleasantries.covers(words[start:end]):
@@ -50,7 +54,8 @@ class ClosingJudge:
             if any(_leads_into(context, cue_end, first) for first in match_starts):
                 continue
             return True
-        for start, end in self.request_openers.find_all(words):
+        openers = self.request_openers.find_all(words) if self.request_openers.occurs_in(words) else ()
+        for start, end in openers:
             if not _starts_clause(tokens, positions[start], inside) or self.pleasantries.covers(
                 words[start:end]
             ):

@@ -3,9 +3,11 @@ and the quotation marks around it. Shared by the veto and closing checks."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from spasibo.detect.cues import CueSet
 from spasibo.detect.normalize import Kind, Token
 from spasibo.phrases.pack import VetoScope
 
@@ -20,50 +22,92 @@ class MessageContext:
     text: str
     tokens: Sequence[Token]
     breakers: frozenset[str]
-    reach_words: int = 50  # the widest window any check asks for; walks stop there
+    reach_words: int = 50  # the widest window any check asks for; no window holds more words
     quotes: list[tuple[int, int]] = field(init=False)
-    # (token, scope, direction) -> the words up to the scope's boundary, for every rule to slice
-    _windows: dict[tuple[int, VetoScope, int], list[str]] = field(init=False, default_factory=dict)
+    # every word of the message, and for each token how many words come before it (one more entry at the end)
+    _words: list[str] | None = field(init=False, default=None)
+    _counts: list[int] | None = field(init=False, default=None)
+    # scope -> sorted indices of the tokens a window of that scope stops at (computed when first asked)
+    _stops: dict[VetoScope, list[int]] = field(init=False, default_factory=dict)
+    # id of a cue set -> whether any of its cues occurs anywhere in the message
+    _mentions: dict[int, bool] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.quotes = _quoted_ranges(self.tokens) if any(t.kind is Kind.PUNCT for t in self.tokens) else []
+        # most messages hold no quotation mark at all: a substring test per mark answers that in C
+        marks = any(mark in self.text for mark in _OPENING)
+        self.quotes = _quoted_ranges(self.tokens) if marks else []
 
-    def _stops(self, token: Token, scope: VetoScope) -> bool:
-        if token.kind is Kind.END:
-            return True
-        if token.kind is Kind.PUNCT:
-            return scope is VetoScope.PHRASE
-        return scope is VetoScope.CLAUSE and token.text in self.breakers
+    def mentions(self, cues: CueSet) -> bool:
+        """True when one of ``cues`` occurs somewhere among the message's words (asked once per cue set).
+
+        Every window a check looks at is a run of these same words, so when this is False no window of
+        any rule built from these cues can hold one either.
+        """
+        known = self._mentions.get(id(cues))
+        if known is None:
+            known = self._mentions[id(cues)] = cues.occurs_in(self._all_words())
+        return known
+
+    def _all_words(self) -> list[str]:
+        if self._words is None:
+            self._words = [t.text for t in self.tokens if t.kind is not Kind.PUNCT and t.kind is not Kind.END]
+        return self._words
+
+    def _words_before_each(self) -> list[int]:
+        """For each token, how many words come before it; one more entry for the end of the message."""
+        if self._counts is None:
+            counts = [0]
+            seen = 0
+            for token in self.tokens:
+                if token.kind is not Kind.PUNCT and token.kind is not Kind.END:
+                    seen += 1
+                counts.append(seen)
+            self._counts = counts
+        return self._counts
 
     def words_before(self, first: int, window: int, scope: VetoScope) -> list[str]:
         """Up to ``window`` words right before token ``first``, in order, stopping at the scope's boundary."""
-        words = self._walk(first - 1, -1, scope)
-        return words[-window:] if window else []
+        window = min(window, self.reach_words)
+        if window <= 0 or first <= 0:
+            return []
+        stops = self._stops_of(scope)
+        at = bisect_left(stops, first) - 1  # the last stop before ``first``
+        words, before = self._all_words(), self._words_before_each()
+        low = before[stops[at] + 1] if at >= 0 else 0
+        high = before[first]
+        return words[max(low, high - window) : high]
 
     def words_after(self, last: int, window: int, scope: VetoScope) -> list[str]:
         """Up to ``window`` words from token ``last`` on, stopping at the scope's boundary."""
-        return self._walk(last, 1, scope)[:window]
+        window = min(window, self.reach_words)
+        if window <= 0 or last >= len(self.tokens):
+            return []
+        stops = self._stops_of(scope)
+        at = bisect_left(stops, last)  # the first stop at or after ``last``
+        words, before = self._all_words(), self._words_before_each()
+        low = before[last]
+        high = before[stops[at]] if at < len(stops) else len(words)
+        return words[low : min(high, low + window)]
 
-    def _walk(self, start: int, step: int, scope: VetoScope) -> list[str]:
-        """The words from token ``start`` in direction ``step`` up to the boundary (at most a sentence)."""
-        key = (start, scope, step)
-        words = self._windows.get(key)
-        if words is not None:
-            return words
-        words = []
-        index = start
-        tokens = self.tokens
-        while 0 <= index < len(tokens) and len(words) < self.reach_words:
-            token = tokens[index]
-            if self._stops(token, scope):
-                break
-            if token.kind in WORD_KINDS:
-                words.append(token.text)
-            index += step
-        if step < 0:
-            words.reverse()
-        self._windows[key] = words
-        return words
+    def _stops_of(self, scope: VetoScope) -> list[int]:
+        """Indices of the tokens a window of ``scope`` stops at: sentence ends, and for a phrase any mark,
+        for a clause a clause breaker ("но", "только")."""
+        stops = self._stops.get(scope)
+        if stops is None:
+            tokens = self.tokens
+            if scope is VetoScope.PHRASE:
+                stops = [i for i, t in enumerate(tokens) if t.kind is Kind.END or t.kind is Kind.PUNCT]
+            elif scope is VetoScope.CLAUSE:
+                breakers = self.breakers
+                stops = [
+                    i
+                    for i, t in enumerate(tokens)
+                    if t.kind is Kind.END or (t.kind is not Kind.PUNCT and t.text in breakers)
+                ]
+            else:
+                stops = [i for i, t in enumerate(tokens) if t.kind is Kind.END]
+            self._stops[scope] = stops
+        return stops
 
     def ends_with_question(self, last: int) -> bool:
         """True when the sentence containing token ``last - 1`` ends with a question mark."""
@@ -85,6 +129,8 @@ class MessageContext:
     def scare_quoted_after(self, last: int, window: int) -> bool:
         """True when one lower-case word in quotes follows within ``window`` words in the same sentence
         ("спасибо за «вежливого» администратора"): quotes that mock what they hold."""
+        if not self.quotes:
+            return False
         seen = 0
         for index in range(last, len(self.tokens)):
             token = self.tokens[index]

@@ -3,7 +3,8 @@
 A cue is a few words; a word ending in ``*`` matches any word starting with it ("испорч*" matches
 "испорченный"), one starting with ``*`` any word ending so ("*ите" matches "пришлите"). All cues of a set
 become one regular expression over the words joined by spaces, so a window is searched in a single pass
-(words never contain spaces).
+(words never contain spaces): an ordered one that says where the longest cue is, and a trie-shaped one for
+the faster "is there any?".
 """
 
 from __future__ import annotations
@@ -12,50 +13,82 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from spasibo.detect.normalize import normalize_word
+from spasibo.detect.trie import trie_pattern
 
 _MIN_STEM_CHARS = 2  # "*ите" matches "пришлите", not "ите" alone
 
 
-def _cue_pattern(cue: str) -> tuple[int, str] | None:
-    parts = []
+def _cue_pieces(cue: str) -> list[str]:
+    """The cue as regex pieces, one per character or wildcard, words joined by a space piece."""
+    pieces: list[str] = []
     for word in cue.split():
+        if pieces:
+            pieces.append(" ")
         if word.endswith("*") and len(word) > 1:
-            parts.append(re.escape(normalize_word(word[:-1])) + "[^ ]*")
+            pieces.extend(map(re.escape, normalize_word(word[:-1])))
+            pieces.append("[^ ]*")
         elif word.startswith("*") and len(word) > 1:
-            parts.append(f"[^ ]{{{_MIN_STEM_CHARS},}}" + re.escape(normalize_word(word[1:])))
+            pieces.append(f"[^ ]{{{_MIN_STEM_CHARS},}}")
+            pieces.extend(map(re.escape, normalize_word(word[1:])))
         else:
-            parts.append(re.escape(normalize_word(word)))
-    return (len(parts), " ".join(parts)) if parts else None
+            pieces.extend(map(re.escape, normalize_word(word)))
+    return pieces
+
+
+def _cue_pattern(pieces: list[str]) -> tuple[int, str] | None:
+    return (pieces.count(" ") + 1, "".join(pieces)) if pieces else None
 
 
 class CueSet:
     """A set of cues (word sequences, prefixes allowed) that can be searched for in a list of words."""
 
     def __init__(self, cues: Iterable[str]) -> None:
-        patterns = sorted({p for p in map(_cue_pattern, cues) if p is not None}, reverse=True)
+        split = [_cue_pieces(cue) for cue in cues]
+        patterns = sorted({p for p in map(_cue_pattern, split) if p is not None}, reverse=True)
         # more words first: at one position the longest cue wins ("не надо" before "не")
         either = "|".join(pattern for _, pattern in patterns)
-        self._search = re.compile(rf"(?<![^ ])(?:{either})(?![^ ])") if patterns else None
+        # Words are searched as " w1 w2 ...": a pattern opening with a literal space lets ``re`` jump from
+        # word start to word start, where a look-behind would be tried at every character.
+        self._search = re.compile(rf" (?:{either})(?![^ ])") if patterns else None
         self._cover = re.compile(rf"(?:{either})(?: (?:{either}))*") if patterns else None
+        # the same cues as a trie, for questions where only "is there one?" counts
+        anywhere = trie_pattern(pieces for pieces in split if pieces)
+        self._exists = re.compile(rf" (?:{anywhere})(?![^ ])") if anywhere else None
 
     def __bool__(self) -> bool:
         return self._search is not None
 
+    def occurs_in(self, words: Sequence[str]) -> bool:
+        """True when some cue occurs in ``words`` (faster than ``find``, which also says where)."""
+        return self._exists is not None and self._exists.search(_spaced(words)) is not None
+
     def find(self, words: Sequence[str]) -> tuple[int, int] | None:
         """The ``[start, end)`` word range of the first cue found in ``words``, or None."""
-        return next(self.find_all(words), None)
+        if self._search is None or not words:
+            return None
+        joined = _spaced(words)
+        match = self._search.search(joined)
+        if match is None:
+            return None
+        start = joined.count(" ", 0, match.start())  # the spaces before the match's own leading space
+        return start, start + match.group().count(" ")
 
     def find_all(self, words: Sequence[str]) -> Iterator[tuple[int, int]]:
         """The ``[start, end)`` word range of every cue found in ``words``, left to right, not overlapping."""
         if self._search is None or not words:
             return
-        joined = " ".join(words)
+        joined = _spaced(words)
         for match in self._search.finditer(joined):
             start = joined.count(" ", 0, match.start())
-            yield start, start + match.group().count(" ") + 1
+            yield start, start + match.group().count(" ")
 
     def covers(self, words: Sequence[str]) -> bool:
         """True when ``words`` is entirely made of cues laid end to end (an empty list is covered)."""
         if not words:
             return True
         return self._cover is not None and self._cover.fullmatch(" ".join(words)) is not None
+
+
+def _spaced(words: Sequence[str]) -> str:
+    """The words joined by spaces with one more space in front, so every word starts right after a space."""
+    return " " + " ".join(words) if words else ""

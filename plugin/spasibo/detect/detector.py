@@ -74,8 +74,10 @@ class GratitudeDetector:
         short = len(text) <= self.settings.max_text_chars
         if short and self._prefilter is not None and not self._prefilter.may_match(text):
             return _NOTHING
-        tokens, truncated = self._tokens(text)
-        matches = [m for m in self._matcher.find(tokens, text) if m.score >= self.settings.min_score]
+        tokens, windows = self._tokens(text)
+        truncated = len(windows) > 1
+        found = self._matcher.find(tokens, text, windows)
+        matches = [m for m in found if m.score >= self.settings.min_score]
         if not matches:
             return _TRUNCATED_NOTHING if truncated else _NOTHING
         context = MessageContext(text, tokens, self._closing.breakers, self._vetoes.reach_words)
@@ -135,28 +137,33 @@ class GratitudeDetector:
         intent = match.phrase.intent if accepted else None
         if accepted and truncated:
             reason = TRUNCATED
-        return Verdict(
-            intent=intent,
-            gratitude=intent == GRATITUDE,
-            closing=closing,
-            score=round(match.score, 1) if accepted else 0.0,
-            match=match.phrase.text,
-            span=match.span,
-            language=match.phrase.language,
-            reason=reason,
-            truncated=truncated,
+        # model_validate on a dict: the same validation as Verdict(...), without the keyword-argument wrapper
+        return Verdict.model_validate(
+            {
+                "intent": intent,
+                "gratitude": intent == GRATITUDE,
+                "closing": closing,
+                "score": round(match.score, 1) if accepted else 0.0,
+                "match": match.phrase.text,
+                "span": match.span,
+                "language": match.phrase.language,
+                "reason": reason,
+                "truncated": truncated,
+            }
         )
 
-    def _tokens(self, text: str) -> tuple[list[Token], bool]:
-        """The message's tokens; a long message is read as its head and tail windows only."""
+    def _tokens(self, text: str) -> tuple[list[Token], list[tuple[int, int]]]:
+        """The message's tokens and the ``[start, end)`` windows they come from: all of a short message,
+        the head and tail windows of a long one."""
         limit = self.settings.max_text_chars
         if len(text) <= limit:
-            return tokenize(text), False
+            return tokenize(text), [(0, len(text))]
         window = self.settings.window_chars
         head_end = _cut_at_space(text, window, backwards=True)
         tail_start = _cut_at_space(text, len(text) - window, backwards=False)
         gap = Token("\n", head_end, head_end, Kind.END)  # the windows are separate sentences
-        return [*tokenize(text[:head_end]), gap, *tokenize(text[tail_start:], offset=tail_start)], True
+        tokens = [*tokenize(text[:head_end]), gap, *tokenize(text[tail_start:], offset=tail_start)]
+        return tokens, [(0, head_end), (tail_start, len(text))]
 
 
 _SPACE_SEARCH_CHARS = 64  # how far to look for a space so a window does not cut a word in half

@@ -14,9 +14,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from spasibo.detect.normalize import (
-    LAYOUT_CHUNK_RE,
     Kind,
     Token,
+    layout_chunks,
     normalize_word,
     swap_layout,
     tokenize,
@@ -52,6 +52,10 @@ class Phrase:
     language: str
     weak: bool
     source: str
+    edits: tuple[int, ...] = field(init=False)  # typos each word tolerates (``allowed_edits``), computed once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "edits", tuple(map(allowed_edits, self.words)))
 
 
 @dataclass(frozen=True)
@@ -132,15 +136,6 @@ class PhraseMatcher:
             return None
         return target, int(edits)
 
-    def _word_matches(self, word: str, target: str) -> int | None:
-        if word == target:
-            return 0
-        limit = allowed_edits(target)
-        if limit == 0 or word in self._lookalikes:
-            return None
-        edits = OSA.distance(word, target, score_cutoff=limit)
-        return edits if edits <= limit else None
-
     @staticmethod
     def _forms(word: str) -> list[tuple[str, str]]:
         """The word as written, typed on the other layout, and read as translit (for 3+ letters)."""
@@ -154,20 +149,34 @@ class PhraseMatcher:
                 forms.append((cyrillic, "translit"))
         return forms
 
-    def find(self, tokens: Sequence[Token], text: str) -> list[PhraseMatch]:
-        """Every phrase found in ``tokens`` (from ``text``), scanning left to right without overlaps."""
-        matches = self._layout_chunks(tokens, text)
-        taken = {index for match in matches for index in range(match.first, match.last)}
-        content = [i for i, token in enumerate(tokens) if token.kind in CONTENT_KINDS and i not in taken]
+    def find(
+        self, tokens: Sequence[Token], text: str, windows: Sequence[tuple[int, int]] | None = None
+    ) -> list[PhraseMatch]:
+        """Every phrase found in ``tokens`` (from ``text``), scanning left to right without overlaps.
+
+        ``windows`` are the ``[start, end)`` parts of ``text`` the tokens come from (all of it by default).
+        """
+        matches = self._layout_chunks(tokens, text, windows or [(0, len(text))])
+        if matches:
+            taken = {index for match in matches for index in range(match.first, match.last)}
+            content = [i for i, token in enumerate(tokens) if token.kind in CONTENT_KINDS and i not in taken]
+        else:
+            content = [i for i, token in enumerate(tokens) if token.kind in CONTENT_KINDS]
+        memo = self._memo
         position = 0
         while position < len(content):
-            found = self._match_at(tokens, content, position)
+            word = tokens[content[position]].text
+            readings = memo.get(word)
+            if readings is None:
+                readings = self._readings_of(word)
+            found = self._match_at(tokens, content, position, readings) if readings else None
             if found is None:
                 position += 1
                 continue
             matches.append(found)
             position = content.index(found.last - 1) + 1
-        matches.sort(key=lambda match: match.first)
+        if len(matches) > 1:
+            matches.sort(key=lambda match: match.first)
         return matches
 
     def _readings_of(self, word: str) -> tuple[tuple[str, int, str], ...]:
@@ -189,11 +198,26 @@ class PhraseMatcher:
         known = self._memo[word] = tuple(readings)
         return known
 
-    def _match_at(self, tokens: Sequence[Token], content: list[int], position: int) -> PhraseMatch | None:
+    def _match_at(
+        self,
+        tokens: Sequence[Token],
+        content: list[int],
+        position: int,
+        readings: tuple[tuple[str, int, str], ...],
+    ) -> PhraseMatch | None:
         token = tokens[content[position]]
-        for target, edits, reading in self._readings_of(token.text):
+        after = tokens[content[position + 1]].text if position + 1 < len(content) else None
+        for target, edits, reading in readings:
             for phrase in self._by_first[target]:
-                total = self._rest_matches(tokens, content, position, phrase) if len(phrase.words) > 1 else 0
+                total: int | None = 0
+                if len(phrase.words) > 1:
+                    # the next word rules most longer phrases out: same test as _rest_matches, no call
+                    second, limit = phrase.words[1], phrase.edits[1]
+                    if after is None or (
+                        after != second and (limit == 0 or abs(len(after) - len(second)) > limit)
+                    ):
+                        continue
+                    total = self._rest_matches(tokens, content, position, phrase)
                 if total is None:
                     continue
                 last = content[position + len(phrase.words) - 1]
@@ -207,17 +231,27 @@ class PhraseMatcher:
         if position + len(phrase.words) > len(content):
             return None
         edits = 0
-        for offset, target in enumerate(phrase.words[1:], start=1):
-            found = self._word_matches(tokens[content[position + offset]].text, target)
-            if found is None:
+        for offset, (target, limit) in enumerate(
+            zip(phrase.words[1:], phrase.edits[1:], strict=True), start=1
+        ):
+            word = tokens[content[position + offset]].text
+            if word == target:
+                continue
+            # OSA distance is at least the length difference: most words fail here without a call
+            if limit == 0 or abs(len(word) - len(target)) > limit or word in self._lookalikes:
+                return None
+            found = OSA.distance(word, target, score_cutoff=limit)
+            if found > limit:
                 return None
             edits += found
         return edits
 
-    def _layout_chunks(self, tokens: Sequence[Token], text: str) -> list[PhraseMatch]:
+    def _layout_chunks(
+        self, tokens: Sequence[Token], text: str, windows: Sequence[tuple[int, int]]
+    ) -> list[PhraseMatch]:
         """Phrases typed on the wrong layout with punctuation inside the word ("cgfcb,j" → "спасибо")."""
         found: list[PhraseMatch] = []
-        for chunk in LAYOUT_CHUNK_RE.finditer(text):
+        for chunk in layout_chunks(text, windows):
             start, end = chunk.span()
             word = normalize_word(swap_layout(chunk.group().lower()) or "")
             first = self._first_word(word)

@@ -8,6 +8,7 @@ Alternative readings of a word (typed on the wrong keyboard layout, or in transl
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -43,6 +44,7 @@ _TOKEN_RE = re.compile(
     r"|(?P<end>[.!?…\n]+)"
     r"|(?P<punct>[,;:()«»\"“”„‚‘'\-—–/*+=<>\[\]{}])"
 )
+_WORD_GROUP, _EMOJI_GROUP, _END_GROUP = (_TOKEN_RE.groupindex[name] for name in ("word", "emoji", "end"))
 _STRETCH_RE = re.compile(r"([^\W\d_])\1{2,}")
 _COMBINING_RE = re.compile(r"[\u0300-\u036f]")
 _CODE_GLUE = "-_/#№"
@@ -59,6 +61,7 @@ _TO_CYRILLIC = str.maketrans(_QWERTY, _JCUKEN)
 _TO_LATIN = str.maketrans(_JCUKEN, _QWERTY)
 # A run of Latin letters with layout punctuation inside it ("cgfcb,j" is "спасибо" typed on QWERTY).
 LAYOUT_CHUNK_RE = re.compile(r"(?<![\w])[a-zA-Z]+(?:[\[\];',.`]+[a-zA-Z]+)+(?![\w])")
+_LAYOUT_CHUNK_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ[];',.`")
 
 # Latin → Cyrillic transliteration, longest sequences first ("shch" before "sh" before "s").
 _TRANSLIT = sorted(
@@ -114,6 +117,27 @@ def swap_layout(word: str) -> str | None:
     return swapped
 
 
+def layout_chunks(text: str, windows: Sequence[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """Every ``LAYOUT_CHUNK_RE`` match of ``text`` that overlaps one of the ``[start, end)`` windows.
+
+    The same matches a search of the whole text would give there: each window is widened to the run of
+    chunk characters it cuts into, plus the character on either side the look-arounds read.
+    """
+    ranges: list[tuple[int, int]] = []
+    for start, end in windows:
+        while start > 0 and text[start - 1] in _LAYOUT_CHUNK_CHARS:
+            start -= 1
+        while end < len(text) and text[end] in _LAYOUT_CHUNK_CHARS:
+            end += 1
+        start, end = max(0, start - 1), min(len(text), end + 1)
+        if ranges and start <= ranges[-1][1]:  # overlapping windows are searched once
+            previous_start, previous_end = ranges.pop()
+            start, end = previous_start, max(end, previous_end)
+        ranges.append((start, end))
+    for start, end in ranges:
+        yield from LAYOUT_CHUNK_RE.finditer(text, start, end)
+
+
 def transliterate(word: str) -> str | None:
     """A Latin word read as Russian translit ("spasibo" → "спасибо"), or None for a non-Latin word."""
     if not word.isascii() or not word.isalpha():
@@ -133,28 +157,31 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
         lowered = "".join(char.lower()[:1] for char in clean)
     tokens: list[Token] = []
     append = tokens.append
+    new_token = tuple.__new__  # Token(...) goes through a Python-level __new__; this is the same tuple
+    forms = _WORD_FORMS
     has_code = False
     for match in _TOKEN_RE.finditer(lowered):
-        group = match.lastgroup
-        start, end = match.span()
+        group = match.lastindex
         word = match.group()
-        if group == "word":
+        start = match.start() + offset
+        end = match.end() + offset
+        if group == _WORD_GROUP:
             if word.isalpha():
-                append(Token(_word_form(word), start + offset, end + offset, WORD))
+                append(new_token(Token, (forms.get(word) or _word_form(word), start, end, WORD)))
             elif word.isdigit():
-                append(Token(word, start + offset, end + offset, NUMBER))
+                append(new_token(Token, (word, start, end, NUMBER)))
                 has_code = True
             elif _DIGIT_RE.search(word):
-                append(Token(word, start + offset, end + offset, CODE))
+                append(new_token(Token, (word, start, end, CODE)))
                 has_code = True
             else:  # apostrophes or stress marks inside a word
-                append(Token(_word_form(word), start + offset, end + offset, WORD))
-        elif group == "emoji":
-            append(Token(word, start + offset, end + offset, EMOJI))
-        elif group == "end":
-            append(Token("?" if "?" in word else word[0], start + offset, end + offset, END))
+                append(new_token(Token, (_word_form(word), start, end, WORD)))
+        elif group == _EMOJI_GROUP:
+            append(new_token(Token, (word, start, end, EMOJI)))
+        elif group == _END_GROUP:
+            append(new_token(Token, ("?" if "?" in word else word[0], start, end, END)))
         else:
-            append(Token(word, start + offset, end + offset, PUNCT))
+            append(new_token(Token, (word, start, end, PUNCT)))
     if has_code:
         _mark_codes(tokens)
     return tokens

@@ -13,25 +13,10 @@ import re
 from collections.abc import Iterable
 
 from spasibo.detect.normalize import swap_layout
+from spasibo.detect.trie import trie_pattern
 
 AFFIX_CHARS = 3  # the matcher's own head/tail filter for typo-tolerant words uses the same length
 _ALWAYS_FULL_PATH = r"[a-z]|([^\W\d_])\1\1|[\u0300-\u036f]"
-
-
-def _trie_pattern(words: list[str]) -> str:
-    """One regex alternation for many literals, grouped by first character so matching stays linear."""
-    groups: dict[str, list[str]] = {}
-    ends_here = False
-    for word in words:
-        if not word:
-            ends_here = True
-            continue
-        groups.setdefault(word[0], []).append(word[1:])
-    branches = [re.escape(char) + _trie_pattern(rest) for char, rest in sorted(groups.items())]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if ends_here else body
 
 
 class Prefilter:
@@ -46,7 +31,7 @@ class Prefilter:
                 swapped = swap_layout(piece) if word.isascii() and len(word) >= AFFIX_CHARS else None
                 if swapped:
                     anchors.add(swapped)
-        literal = _trie_pattern(sorted(anchors))
+        literal = trie_pattern([re.escape(char) for char in anchor] for anchor in anchors)
         self._regex = re.compile(f"{_ALWAYS_FULL_PATH}|{literal}" if literal else _ALWAYS_FULL_PATH)
 
     def may_match(self, text: str) -> bool:

@@ -23,6 +23,7 @@ QUESTION = "question"
 SARCASM = "sarcasm"
 LOOKALIKE = "lookalike"
 _SCARE_QUOTE_WINDOW_WORDS = 4
+_NO_CUES = CueSet(())
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,17 @@ class Vetoes:
     """Every veto rule of every pack, grouped by the intent whose phrases they veto."""
 
     def __init__(self, packs: Iterable[PhrasePack], settings: DetectorSettings) -> None:
-        self._settings = settings
+        self._brand_names = settings.latin_brand_names
+        self._scare_quotes = settings.scare_quotes_are_sarcasm
         self._by_intent: dict[str, list[CompiledVeto]] = {}
         for pack in packs:
             compiled = [CompiledVeto(rule, CueSet(rule.cues)) for rule in pack.vetoes]
             self._by_intent.setdefault(pack.intent, []).extend(compiled)
+        # all cues of an intent in one set: a message holding none of them skips the rule loop
+        self._any_cue = {
+            intent: CueSet(cue for veto in vetoes for cue in veto.rule.cues)
+            for intent, vetoes in self._by_intent.items()
+        }
         windows = [veto.rule.window for vetoes in self._by_intent.values() for veto in vetoes]
         self.reach_words = max([_SCARE_QUOTE_WINDOW_WORDS, *windows])  # how far a context walk must see
 
@@ -59,9 +66,13 @@ class Vetoes:
             return VetoHit(QUOTED, message_wide=False)
         if context.asked_back(match.last):
             return VetoHit(QUESTION, message_wide=False)
-        if self._settings.latin_brand_names and _is_brand_name(match, context):
+        if self._brand_names and _is_brand_name(match, context):
             return VetoHit(LOOKALIKE, message_wide=False)
-        for veto in self._by_intent.get(match.phrase.intent, ()):
+        intent = match.phrase.intent
+        vetoes = (
+            self._by_intent.get(intent, ()) if context.mentions(self._any_cue.get(intent, _NO_CUES)) else ()
+        )
+        for veto in vetoes:
             rule = veto.rule
             if rule.question_only and not context.ends_with_question(match.last):
                 continue
@@ -69,11 +80,9 @@ class Vetoes:
                 words = context.words_before(match.first, rule.window, rule.scope)
             else:
                 words = context.words_after(match.last, rule.window, rule.scope)
-            if words and veto.cues.find(words) is not None:
+            if veto.cues.occurs_in(words):
                 return VetoHit(rule.family, rule.message_wide)
-        if self._settings.scare_quotes_are_sarcasm and context.scare_quoted_after(
-            match.last, _SCARE_QUOTE_WINDOW_WORDS
-        ):
+        if self._scare_quotes and context.scare_quoted_after(match.last, _SCARE_QUOTE_WINDOW_WORDS):
             return VetoHit(SARCASM, message_wide=True)
         return None
 
