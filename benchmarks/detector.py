@@ -16,8 +16,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from spasibo.detect import GratitudeDetector, default_detector
-from spasibo.detect.evaluation import read_corpus
+from spasibo.detection import GratitudeDetector, default_detector
+from spasibo.detection.evaluation import read_corpus
 
 PASSES = 7
 LONG_MESSAGE_CHARS = 4096

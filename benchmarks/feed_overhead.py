@@ -12,7 +12,7 @@ import os
 import time
 
 from spasibo.app import Spasibo
-from spasibo.detect import GratitudeDetector
+from spasibo.detection import GratitudeDetector
 from spasibo.models import IncomingMessage
 from spasibo.testing.app import RecordingTransport
 

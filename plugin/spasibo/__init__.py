@@ -28,8 +28,8 @@ _EXPORTS: dict[str, str] = {
     "ConfigError": "spasibo.errors",
     "ReactionError": "spasibo.errors",
     "Transport": "spasibo.transport",
-    "GratitudeDetector": "spasibo.detect",
-    "detect": "spasibo.detect",
+    "GratitudeDetector": "spasibo.detection",
+    "detect": "spasibo.detection",
     "normalize_phone": "spasibo.phone",
     "SessionPool": "spasibo.whatsapp",
     "WhatsAppTransport": "spasibo.whatsapp",
@@ -67,7 +67,7 @@ __all__ = [  # spelled out so that linters and type checkers see every public na
 
 if TYPE_CHECKING:
     from spasibo.app import Spasibo
-    from spasibo.detect import GratitudeDetector, detect
+    from spasibo.detection import GratitudeDetector, detect
     from spasibo.errors import ConfigError, ReactionError, SpasiboError
     from spasibo.hookspecs import hookimpl
     from spasibo.manager import get_plugin_manager

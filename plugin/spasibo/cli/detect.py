@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print one verdict per text; return 1 when an input line was unusable, else 0."""
-    from spasibo.detect import detect
+    from spasibo.detection import detect
 
     out = sys.stdout
     if not args.jsonl:
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_jsonl(source: TextIO, out: TextIO) -> int:
-    from spasibo.detect import detect
+    from spasibo.detection import detect
 
     status = 0
     for number, line in enumerate(source, start=1):

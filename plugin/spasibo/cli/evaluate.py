@@ -23,8 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Score the default detector on the corpus and print the figures; 2 when the file is unusable."""
-    from spasibo.detect import detect
-    from spasibo.detect.evaluation import read_corpus, score
+    from spasibo.detection import detect
+    from spasibo.detection.evaluation import read_corpus, score
     from spasibo.errors import ConfigError
 
     try:

@@ -9,7 +9,7 @@ from spasibo.hookspecs import hookimpl
 from spasibo.models import IncomingMessage, Verdict
 
 if TYPE_CHECKING:
-    from spasibo.detect import GratitudeDetector
+    from spasibo.detection import GratitudeDetector
     from spasibo.phrases import PhrasePack
 
 
@@ -24,7 +24,7 @@ class DetectorPlugin:
     def spasibo_detect(self, message: IncomingMessage, packs: Sequence[PhrasePack]) -> Verdict:
         """Judge ``message.text`` with the fuzzy detector."""
         if self._detector is None or packs is not self._packs:
-            from spasibo.detect import GratitudeDetector
+            from spasibo.detection import GratitudeDetector
 
             self._detector = GratitudeDetector(packs)
             self._packs = packs

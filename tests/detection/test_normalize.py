@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spasibo.detect.normalize import (
+from spasibo.detection.normalize import (
     LAYOUT_CHUNK_RE,
     Kind,
     layout_chunks,

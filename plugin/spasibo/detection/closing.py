@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from operator import attrgetter
 
-from spasibo.detect.context import WORD_KINDS, MessageContext
-from spasibo.detect.cues import CueSet
-from spasibo.detect.matcher import PhraseMatch
-from spasibo.detect.normalize import Kind, Token
+from spasibo.detection.context import WORD_KINDS, MessageContext
+from spasibo.detection.cues import CueSet
+from spasibo.detection.matcher import PhraseMatch
+from spasibo.detection.normalize import Kind, Token
 from spasibo.phrases.pack import PhrasePack
 
 _TEXT = attrgetter("text")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from spasibo.detect import GratitudeDetector
-from spasibo.detect.matcher import PhraseMatcher, allowed_edits
-from spasibo.detect.normalize import tokenize
+from spasibo.detection import GratitudeDetector
+from spasibo.detection.matcher import PhraseMatcher, allowed_edits
+from spasibo.detection.normalize import tokenize
 from spasibo.phrases import PhrasePack
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from spasibo.detect import detect
-from spasibo.detect.evaluation import read_corpus, score
+from spasibo.detection import detect
+from spasibo.detection.evaluation import read_corpus, score
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from spasibo.detect.normalize import normalize_word
-from spasibo.detect.trie import trie_pattern
+from spasibo.detection.normalize import normalize_word
+from spasibo.detection.trie import trie_pattern
 
 _MIN_STEM_CHARS = 2  # "*ите" matches "пришлите", not "ите" alone
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from spasibo import ConfigError, GratitudeDetector, Verdict, detect
-from spasibo.detect import DetectorSettings
+from spasibo.detection import DetectorSettings
 from spasibo.phrases import PhrasePack, builtin_packs
 
 CONFIRMATION = PhrasePack(
@@ -92,6 +92,14 @@ def test_default_detector_is_not_built_at_import():
     import subprocess
     import sys
 
-    code = "import spasibo.detect as d; print(d.default_detector.cache_info().currsize)"
+    code = "import spasibo.detection as d; print(d.default_detector.cache_info().currsize)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "0"
+
+
+def test_spasibo_detect_stays_the_function_after_the_detection_package_is_imported():
+    import spasibo
+    import spasibo.detection
+
+    assert spasibo.detect is spasibo.detection.detect
+    assert spasibo.detect("Спасибо!").gratitude

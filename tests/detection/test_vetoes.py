@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spasibo.detect import detect
+from spasibo.detection import detect
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from functools import cache
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spasibo.detect import GratitudeDetector
-from spasibo.detect.matcher import PhraseMatcher
-from spasibo.detect.prefilter import Prefilter
+from spasibo.detection import GratitudeDetector
+from spasibo.detection.matcher import PhraseMatcher
+from spasibo.detection.prefilter import Prefilter
 from spasibo.phrases import builtin_packs
 
 _PIECES = st.sampled_from(

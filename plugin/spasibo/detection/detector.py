@@ -11,13 +11,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from spasibo.detect.closing import ClosingJudge
-from spasibo.detect.context import MessageContext
-from spasibo.detect.matcher import PhraseMatch, PhraseMatcher
-from spasibo.detect.normalize import Kind, Token, tokenize
-from spasibo.detect.prefilter import Prefilter
-from spasibo.detect.settings import DetectorSettings
-from spasibo.detect.vetoes import Vetoes, VetoHit
+from spasibo.detection.closing import ClosingJudge
+from spasibo.detection.context import MessageContext
+from spasibo.detection.matcher import PhraseMatch, PhraseMatcher
+from spasibo.detection.normalize import Kind, Token, tokenize
+from spasibo.detection.prefilter import Prefilter
+from spasibo.detection.settings import DetectorSettings
+from spasibo.detection.vetoes import Vetoes, VetoHit
 from spasibo.errors import ConfigError
 from spasibo.models import Verdict
 from spasibo.phrases.pack import PhrasePack

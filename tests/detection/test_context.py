@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spasibo.detect.context import WORD_KINDS, MessageContext
-from spasibo.detect.normalize import Kind, Token, tokenize
+from spasibo.detection.context import WORD_KINDS, MessageContext
+from spasibo.detection.normalize import Kind, Token, tokenize
 from spasibo.phrases.pack import VetoScope
 
 _BREAKERS = frozenset({"но", "а"})

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from spasibo.detect.normalize import (
+from spasibo.detection.normalize import (
     Kind,
     Token,
     layout_chunks,

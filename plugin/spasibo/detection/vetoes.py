@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from spasibo.detect.context import MessageContext
-from spasibo.detect.cues import CueSet
-from spasibo.detect.matcher import PhraseMatch
-from spasibo.detect.normalize import Kind
-from spasibo.detect.settings import DetectorSettings
+from spasibo.detection.context import MessageContext
+from spasibo.detection.cues import CueSet
+from spasibo.detection.matcher import PhraseMatch
+from spasibo.detection.normalize import Kind
+from spasibo.detection.settings import DetectorSettings
 from spasibo.phrases.pack import PhrasePack, VetoPosition, VetoRule
 
 QUOTED = "quoted"

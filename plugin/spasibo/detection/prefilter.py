@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from spasibo.detect.normalize import swap_layout
-from spasibo.detect.trie import trie_pattern
+from spasibo.detection.normalize import swap_layout
+from spasibo.detection.trie import trie_pattern
 
 AFFIX_CHARS = 3  # the matcher's own head/tail filter for typo-tolerant words uses the same length
 _ALWAYS_FULL_PATH = r"[a-z]|([^\W\d_])\1\1|[\u0300-\u036f]"

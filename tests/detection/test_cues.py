@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spasibo.detect.cues import CueSet
+from spasibo.detection.cues import CueSet
 
 
 def test_a_prefix_word_matches_any_ending():

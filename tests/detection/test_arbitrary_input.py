@@ -7,7 +7,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spasibo.detect import detect
+from spasibo.detection import detect
 from spasibo.models import Verdict
 
 _CHAT_ALPHABET = st.sampled_from(list('спасибо thanks ,.?!«»"🙏🏽❤️\n\x00\u200b ёЁ-SPS0123 cgfcb,j не ну'))

@@ -7,8 +7,8 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from spasibo.detect.cues import CueSet
-from spasibo.detect.normalize import Kind, Token
+from spasibo.detection.cues import CueSet
+from spasibo.detection.normalize import Kind, Token
 from spasibo.phrases.pack import VetoScope
 
 _OPENING = {"«": "»", "“": "”", "„": "“", '"': '"', "‘": "’", "‚": "‘"}
