@@ -146,6 +146,9 @@ async def run(
             show_pair_code(info.pair_code, out)
         elif info.qr is not None:
             show_qr(info.qr, out)
+        else:  # a stored login is being used, or the first connect failed and the pool retries
+            failed = f" (last connect failed: {info.last_error}; retrying)" if info.last_error else ""
+            print(f"WhatsApp session {options.company_id!r}: {info.state}{failed}", file=out, flush=True)
         try:
             if not await wait_paired(info, stopping, out):
                 return 0

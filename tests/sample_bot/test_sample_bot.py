@@ -8,12 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from spasibo.manager import DISABLE_AUTOLOAD_ENV
+from spasibo.testing.service import start_serve, stop_serve
 
 ROOT = Path(__file__).resolve().parents[2]
 CONVERSATION = ROOT / "sample_bot" / "conversation.txt"
+SERVICE_KEY = "sample-bot-test-key"
 UNREACHABLE_URL = "http://127.0.0.1:9"  # the discard port: nothing listens there
 
 
@@ -201,3 +204,26 @@ async def test_on_a_terminal_it_prompts_for_each_message(monkeypatch: pytest.Mon
     await console.run(Spasibo(), BotSettings(), stdin=Terminal(), stdout=out)
     assert prompts == [console.PROMPT, console.PROMPT]
     assert "reacted ❤️" in out.getvalue()
+
+
+@pytest.mark.slow  # starts a real `spasibo serve` subprocess
+def test_http_mode_sends_the_heart_through_the_running_service() -> None:
+    served = start_serve(SERVICE_KEY)
+    try:
+        finished = run_bot(
+            "--platform",
+            "http",
+            "--phone",
+            "79001234567",
+            stdin="Спасибо большое!\nЗдравствуйте! Можно записаться на стрижку в субботу?\n",
+            env={"SPASIBO_SERVICE_URL": served.url, "SPASIBO_API_KEY": SERVICE_KEY},
+        )
+        metrics = httpx.get(f"{served.url}/metrics", timeout=5.0).text
+    finally:
+        stop_serve(served)
+    assert finished.returncode == 0, finished.stderr
+    output = blocks(finished.stdout)
+    assert "reacted ❤️ (gratitude" in output["Спасибо большое!"]
+    assert "no reply needed" in output["Спасибо большое!"]
+    assert "bot replies:" in output["Здравствуйте! Можно записаться на стрижку в субботу?"]
+    assert 'spasibo_reactions_total{outcome="sent"} 1.0' in metrics.splitlines()  # the thanks only
