@@ -9,6 +9,7 @@ down and the bot exits 0.
 from __future__ import annotations
 
 import asyncio
+import io
 import signal
 import sys
 from pathlib import Path
@@ -53,8 +54,6 @@ def render_qr(payload: str) -> str:
         import segno
     except ModuleNotFoundError:
         return f"{payload}\n(paste this text into any QR code generator and scan the result)"
-    import io
-
     drawing = io.StringIO()
     segno.make(payload).terminal(out=drawing, compact=True)
     return drawing.getvalue()
