@@ -77,7 +77,7 @@ async def test_qr_is_drawn_then_a_thanks_after_pairing_gets_a_heart(
     [(to, message)] = client.sent
     assert (to.User, message.reactionMessage.text) == ("79001234567", "❤️")
     assert message.reactionMessage.key.ID == "3A00000000000000AA"
-    assert (tmp_path / "auth").is_dir()  # the sqlite login lives there
+    assert factory.database_names == {str(tmp_path / "auth" / "whatsapp-auth.db")}  # the sqlite login
 
 
 async def test_pairing_by_phone_prints_the_code_and_no_qr(whatsapp: ModuleType, tmp_path: Path) -> None:
@@ -119,3 +119,15 @@ def test_without_the_whatsapp_extra_one_line_names_the_extra(
     error = capsys.readouterr().err
     assert error.count("\n") == 1
     assert "pip install 'spasibo[whatsapp]'" in error
+
+
+async def test_a_postgres_auth_database_goes_to_neonize_as_the_url(
+    whatsapp: ModuleType, tmp_path: Path
+) -> None:
+    url = "postgres://postgres@127.0.0.1:5432/whatsapp_auth"
+    task, stopping, screen, factory = await start_bot(whatsapp, tmp_path, auth_database=url)
+    await screen.shows("Scan it in WhatsApp")
+    stopping.set()
+    assert await task == 0
+    assert factory.database_names == {url}
+    assert not (tmp_path / "auth").exists()
