@@ -25,7 +25,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--platform", choices=sorted(PLATFORMS), help="overrides [bot] platform of the config"
     )
+    parser.add_argument(
+        "--phone",
+        help="whatsapp: pair by a code for this phone number instead of a QR; http: the customer's number",
+    )
     return parser
+
+
+def with_phone(bot: BotSettings, phone: str | None) -> BotSettings:
+    """``bot`` with ``--phone`` put into the tables of the platforms that take a phone."""
+    if phone is None:
+        return bot
+    return bot.model_copy(
+        update={"whatsapp": {**bot.whatsapp, "phone": phone}, "http": {**bot.http, "phone": phone}}
+    )
 
 
 async def _serve(app: Spasibo, run: PlatformRunner, bot: BotSettings) -> int:
@@ -38,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         bot, settings = load_config(args.config)
+        bot = with_phone(bot, args.phone)
         platform = args.platform or bot.platform
         run = load_platform(platform)
         app = Spasibo(settings)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
+
+from pydantic import BaseModel, ValidationError
+
+from spasibo.errors import ConfigError
 
 if TYPE_CHECKING:
     from sample_bot.config import BotSettings
     from spasibo.app import Spasibo
+
+Options = TypeVar("Options", bound=BaseModel)
 
 PlatformRunner = Callable[["Spasibo", "BotSettings"], Awaitable[int]]
 
@@ -39,3 +45,13 @@ def load_platform(name: str) -> PlatformRunner:
             ) from None
         raise PlatformUnavailable(f"the {name} platform needs {PLATFORMS[name]}: {error}") from None
     return cast(PlatformRunner, module.run)
+
+
+def platform_options(model: type[Options], table: dict[str, object], name: str) -> Options:
+    """Validate the ``[bot.<name>]`` table with ``model``; a bad key is a one-line ``ConfigError``."""
+    try:
+        return model.model_validate(table)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"[bot.{name}] {key}: {first['msg']}") from None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import TextIO
 
 from sample_bot.config import BotSettings
@@ -37,20 +37,31 @@ async def _piped_lines(stdin: TextIO, stdout: TextIO) -> AsyncIterator[str]:
         yield text
 
 
-async def run(
-    app: Spasibo, bot: BotSettings, stdin: TextIO | None = None, stdout: TextIO | None = None
+MessageMaker = Callable[[int, str], IncomingMessage]
+
+
+def console_message(number: int, text: str) -> IncomingMessage:
+    """The ``number``-th customer line as a console message (the console transport prints reactions)."""
+    return IncomingMessage(platform=Platform.CONSOLE.value, chat=CHAT, message_id=str(number), text=text)
+
+
+async def converse(
+    app: Spasibo, bot: BotSettings, make_message: MessageMaker, stdin: TextIO, stdout: TextIO
 ) -> int:
-    """Feed every stdin line to ``app`` as a customer message and print what happened."""
-    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    """Feed every stdin line to ``app`` as the message ``make_message`` builds and print what happened."""
     lines = _typed_lines(stdin) if stdin.isatty() else _piped_lines(stdin, stdout)
     number = 0
     async for text in lines:
         if not text.strip() or text.startswith("#"):
             continue
         number += 1
-        message = IncomingMessage(
-            platform=Platform.CONSOLE.value, chat=CHAT, message_id=str(number), text=text
-        )
-        outcome = await app.feed(message)
+        outcome = await app.feed(make_message(number, text))
         print("\n".join(describe(outcome, bot.answer)), file=stdout, flush=True)
     return 0
+
+
+async def run(
+    app: Spasibo, bot: BotSettings, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
+    """Feed every stdin line to ``app`` as a customer message and print what happened."""
+    return await converse(app, bot, console_message, stdin or sys.stdin, stdout or sys.stdout)

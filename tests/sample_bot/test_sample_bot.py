@@ -8,16 +8,28 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from spasibo.manager import DISABLE_AUTOLOAD_ENV
+from spasibo.testing.service import start_serve, stop_serve
 
 ROOT = Path(__file__).resolve().parents[2]
 CONVERSATION = ROOT / "sample_bot" / "conversation.txt"
+SERVICE_KEY = "sample-bot-test-key"
+UNREACHABLE_URL = "http://127.0.0.1:9"  # the discard port: nothing listens there
 
 
-def run_bot(*args: str, stdin: str = "", autoload: bool = False) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, DISABLE_AUTOLOAD_ENV: "0" if autoload else "1", "PYTHONIOENCODING": "utf-8"}
+def run_bot(
+    *args: str, stdin: str = "", autoload: bool = False, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    unset = ("SPASIBO_TELEGRAM_TOKEN", "SPASIBO_TELEGRAM_API_BASE", "SPASIBO_SERVICE_URL", "SPASIBO_API_KEY")
+    env = {
+        **{key: value for key, value in os.environ.items() if key not in unset},
+        DISABLE_AUTOLOAD_ENV: "0" if autoload else "1",
+        "PYTHONIOENCODING": "utf-8",
+        **(env or {}),
+    }
     return subprocess.run(
         [sys.executable, "-m", "sample_bot", *args],
         input=stdin,
@@ -107,11 +119,44 @@ def test_confirmation_gets_a_thumb_when_the_example_pack_is_installed() -> None:
     assert "👍  reaction on message 1" in finished.stdout, finished.stderr
 
 
-def test_missing_platform_is_explained_in_one_line() -> None:
-    finished = run_bot("--platform", "whatsapp")
+@pytest.mark.parametrize(
+    ("args", "env", "explained"),
+    [
+        (["--platform", "telegram"], {}, "SPASIBO_TELEGRAM_TOKEN is not set"),
+        (
+            ["--platform", "telegram"],
+            {"SPASIBO_TELEGRAM_TOKEN": "not-a-token"},
+            "SPASIBO_TELEGRAM_TOKEN: expected a token like",
+        ),
+        (
+            ["--platform", "telegram"],
+            {"SPASIBO_TELEGRAM_TOKEN": "123456:TEST-TOKEN", "SPASIBO_TELEGRAM_API_BASE": UNREACHABLE_URL},
+            f"cannot reach the Telegram Bot API at {UNREACHABLE_URL}",
+        ),
+        (["--platform", "http", "--phone", "79001234567"], {}, "SPASIBO_SERVICE_URL is not set"),
+        (["--platform", "http"], {"SPASIBO_SERVICE_URL": UNREACHABLE_URL}, "[bot.http] phone is not set"),
+        (
+            ["--platform", "http", "--phone", "79001234567"],
+            {"SPASIBO_SERVICE_URL": UNREACHABLE_URL},
+            f"cannot reach the reaction service at {UNREACHABLE_URL}: start it with `spasibo serve`",
+        ),
+    ],
+    ids=[
+        "no-token",
+        "bad-token",
+        "telegram-unreachable",
+        "no-service-url",
+        "no-phone",
+        "service-unreachable",
+    ],
+)
+def test_missing_credentials_are_one_line_saying_what_to_set(
+    args: list[str], env: dict[str, str], explained: str
+) -> None:
+    finished = run_bot(*args, env=env)
     assert finished.returncode == 2
-    assert finished.stderr.count("\n") == 1
-    assert "the whatsapp platform is not available" in finished.stderr
+    assert finished.stderr.count("\n") == 1, finished.stderr
+    assert explained in finished.stderr
     assert "Traceback" not in finished.stderr
 
 
@@ -159,3 +204,26 @@ async def test_on_a_terminal_it_prompts_for_each_message(monkeypatch: pytest.Mon
     await console.run(Spasibo(), BotSettings(), stdin=Terminal(), stdout=out)
     assert prompts == [console.PROMPT, console.PROMPT]
     assert "reacted ❤️" in out.getvalue()
+
+
+@pytest.mark.slow  # starts a real `spasibo serve` subprocess
+def test_http_mode_sends_the_heart_through_the_running_service() -> None:
+    served = start_serve(SERVICE_KEY)
+    try:
+        finished = run_bot(
+            "--platform",
+            "http",
+            "--phone",
+            "79001234567",
+            stdin="Спасибо большое!\nЗдравствуйте! Можно записаться на стрижку в субботу?\n",
+            env={"SPASIBO_SERVICE_URL": served.url, "SPASIBO_API_KEY": SERVICE_KEY},
+        )
+        metrics = httpx.get(f"{served.url}/metrics", timeout=5.0).text
+    finally:
+        stop_serve(served)
+    assert finished.returncode == 0, finished.stderr
+    output = blocks(finished.stdout)
+    assert "reacted ❤️ (gratitude" in output["Спасибо большое!"]
+    assert "no reply needed" in output["Спасибо большое!"]
+    assert "bot replies:" in output["Здравствуйте! Можно записаться на стрижку в субботу?"]
+    assert 'spasibo_reactions_total{outcome="sent"} 1.0' in metrics.splitlines()  # the thanks only
