@@ -10,20 +10,15 @@ from collections.abc import Iterator
 import pytest
 
 from service.support import running_service
+from spasibo.testing.service import free_port
 
 pytestmark = pytest.mark.redis
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
 def private_redis(redis_server_binary: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """A redis-server of this test's own on a free loopback port, so the test may kill it."""
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [redis_server_binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
