@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 import pytest
@@ -27,13 +28,17 @@ def _reachable(url: str, default_port: int) -> bool:
         return False
 
 
-def _require(url: str, default_port: int, what: str) -> str:
-    if _reachable(url, default_port):
-        return url
-    message = f"{what} is not reachable at {url}"
+def _missing(problem: str, remedy: str) -> NoReturn:
+    """Fail in CI, which must provide everything (see .ci/run); elsewhere skip, saying what to do."""
     if IN_CI:
-        pytest.fail(f"{message}; CI must provide it (see .ci/run)", pytrace=False)
-    pytest.skip(f"{message}; start it or set the URL's environment variable to run this test")
+        pytest.fail(f"{problem}; CI must provide it (see .ci/run)", pytrace=False)
+    pytest.skip(f"{problem}; {remedy} to run this test")
+
+
+def _require(url: str, default_port: int, what: str) -> str:
+    if not _reachable(url, default_port):
+        _missing(f"{what} is not reachable at {url}", "start it or set the URL's environment variable")
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -52,8 +57,6 @@ def postgres_url() -> str:
 def redis_server_binary() -> str:
     """The path of ``redis-server``, for tests that run (and kill) a Redis of their own."""
     path = shutil.which("redis-server")
-    if path:
-        return path
-    if IN_CI:
-        pytest.fail("redis-server is not installed; CI must provide it", pytrace=False)
-    pytest.skip("redis-server is not installed; install it to run this test")
+    if path is None:
+        _missing("redis-server is not installed", "install it")
+    return path
