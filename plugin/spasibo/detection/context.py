@@ -7,7 +7,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from spasibo.detection.cues import CueSet
+from spasibo.detection.cues import CueSet, spaced
 from spasibo.detection.normalize import Kind, Token
 from spasibo.phrases.pack import VetoScope
 
@@ -26,6 +26,7 @@ class MessageContext:
     quotes: list[tuple[int, int]] = field(init=False)
     # every word of the message, and for each token how many words come before it (one more entry at the end)
     _words: list[str] | None = field(init=False, default=None)
+    _spaced: str | None = field(init=False, default=None)  # the words as ``cues.spaced`` joins them
     _counts: list[int] | None = field(init=False, default=None)
     # scope -> sorted indices of the tokens a window of that scope stops at (computed when first asked)
     _stops: dict[VetoScope, list[int]] = field(init=False, default_factory=dict)
@@ -45,7 +46,9 @@ class MessageContext:
         """
         known = self._mentions.get(id(cues))
         if known is None:
-            known = self._mentions[id(cues)] = cues.occurs_in(self._all_words())
+            if self._spaced is None:
+                self._spaced = spaced(self._all_words())
+            known = self._mentions[id(cues)] = cues.occurs_in_spaced(self._spaced)
         return known
 
     def _all_words(self) -> list[str]:

@@ -28,6 +28,7 @@ WEAK_ALONE = "weak"  # only a weak phrase (🙏) next to a request: it means "pl
 # verdicts are frozen, so the two "nothing found" answers are built once and shared
 _NOTHING = Verdict()
 _TRUNCATED_NOTHING = Verdict(truncated=True, reason=TRUNCATED)
+_VALIDATE_VERDICT = Verdict.__pydantic_validator__.validate_python
 
 
 class GratitudeDetector:
@@ -82,11 +83,14 @@ class GratitudeDetector:
             return _TRUNCATED_NOTHING if truncated else _NOTHING
         context = MessageContext(text, tokens, self._closing.breakers, self._vetoes.reach_words)
         vetoed: dict[int, VetoHit] = {}
+        wide = False  # a message-wide veto (sarcasm) rejects every thanks in the message, checked or not
         for index, match in enumerate(matches):
+            if wide and match.phrase.intent == GRATITUDE:
+                continue
             hit = self._vetoes.check(match, context)
             if hit is not None:
                 vetoed[index] = hit
-        wide = {hit.family for hit in vetoed.values() if hit.message_wide}
+                wide = wide or hit.message_wide
         accepted = [
             m
             for i, m in enumerate(matches)
@@ -137,8 +141,8 @@ class GratitudeDetector:
         intent = match.phrase.intent if accepted else None
         if accepted and truncated:
             reason = TRUNCATED
-        # model_validate on a dict: the same validation as Verdict(...), without the keyword-argument wrapper
-        return Verdict.model_validate(
+        # the model's own validator on a dict: the same validation as Verdict(...), without the wrappers
+        return _VALIDATE_VERDICT(
             {
                 "intent": intent,
                 "gratitude": intent == GRATITUDE,

@@ -61,6 +61,8 @@ _TO_CYRILLIC = str.maketrans(_QWERTY, _JCUKEN)
 _TO_LATIN = str.maketrans(_JCUKEN, _QWERTY)
 # A run of Latin letters with layout punctuation inside it ("cgfcb,j" is "спасибо" typed on QWERTY).
 LAYOUT_CHUNK_RE = re.compile(r"(?<![\w])[a-zA-Z]+(?:[\[\];',.`]+[a-zA-Z]+)+(?![\w])")
+# What every such chunk holds: a cheap test that lets most texts skip the search for chunks.
+LAYOUT_HINT_RE = re.compile(r"[a-zA-Z][\[\];',.`]+[a-zA-Z]")
 _LAYOUT_CHUNK_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ[];',.`")
 
 # Latin → Cyrillic transliteration, longest sequences first ("shch" before "sh" before "s").
@@ -162,9 +164,10 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     has_code = False
     for match in _TOKEN_RE.finditer(lowered):
         group = match.lastindex
-        word = match.group()
-        start = match.start() + offset
-        end = match.end() + offset
+        start, end = match.span()
+        word = lowered[start:end]
+        start += offset
+        end += offset
         if group == _WORD_GROUP:
             if word.isalpha():
                 append(new_token(Token, (forms.get(word) or _word_form(word), start, end, WORD)))
