@@ -91,11 +91,13 @@ class GratitudeDetector:
             if hit is not None:
                 vetoed[index] = hit
                 wide = wide or hit.message_wide
-        accepted = [
-            m
-            for i, m in enumerate(matches)
-            if i not in vetoed and not (wide and m.phrase.intent == GRATITUDE)
-        ]
+        accepted = matches
+        if vetoed:
+            accepted = [
+                m
+                for i, m in enumerate(matches)
+                if i not in vetoed and not (wide and m.phrase.intent == GRATITUDE)
+            ]
         winners = self._winning_matches(accepted, context)
         if not winners:
             # point at the phrase that decided it: a message-wide veto first, else the first veto
@@ -105,7 +107,7 @@ class GratitudeDetector:
                 return self._verdict(matches[index], truncated, reason=vetoed[index].family, accepted=False)
             return self._verdict(matches[0], truncated, reason=WEAK_ALONE, accepted=False)
         closing = not self._closing.needs_reply(context, winners)
-        best = max(winners, key=lambda m: (m.score, -m.first))
+        best = winners[0] if len(winners) == 1 else max(winners, key=lambda m: (m.score, -m.first))
         return self._verdict(best, truncated, closing=closing, accepted=True)
 
     def _winning_matches(self, accepted: list[PhraseMatch], context: MessageContext) -> list[PhraseMatch]:
@@ -113,6 +115,8 @@ class GratitudeDetector:
 
         A weak phrase (🙏, which also means "please") counts only when every other word is a pleasantry.
         """
+        if len(accepted) == 1 and not accepted[0].phrase.weak:
+            return accepted  # the common case: one phrase, and it is the winner whatever its intent
         strong = [m for m in accepted if not m.phrase.weak]
         weak = [m for m in accepted if m.phrase.weak]
         if (
