@@ -40,7 +40,7 @@ class ClosingJudge:
         if "?" in map(_TEXT, tokens):  # only a sentence end reads "?": words and marks never do
             return True
         inside = {index for match in matches for index in range(match.first, match.last)}
-        positions = [i for i, token in enumerate(tokens) if token.kind in WORD_KINDS and i not in inside]
+        positions = [i for i in context.word_positions if i not in inside]
         words = [tokens[i].text for i in positions]
         match_starts = sorted(match.first for match in matches)
         joined = spaced(words)
