@@ -146,7 +146,7 @@ class GratitudeDetector:
         if accepted and truncated:
             reason = TRUNCATED
         # the model's own validator on a dict: the same validation as Verdict(...), without the wrappers
-        return _VALIDATE_VERDICT(
+        verdict: Verdict = _VALIDATE_VERDICT(
             {
                 "intent": intent,
                 "gratitude": intent == GRATITUDE,
@@ -159,6 +159,7 @@ class GratitudeDetector:
                 "truncated": truncated,
             }
         )
+        return verdict
 
     def _tokens(self, text: str) -> tuple[list[Token], list[tuple[int, int]]]:
         """The message's tokens and the ``[start, end)`` windows they come from: all of a short message,
