@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from operator import attrgetter
 
 from spasibo.detection.context import WORD_KINDS, MessageContext
-from spasibo.detection.cues import CueSet
+from spasibo.detection.cues import CueSet, spaced
 from spasibo.detection.matcher import PhraseMatch
 from spasibo.detection.normalize import Kind, Token
 from spasibo.phrases.pack import PhrasePack
@@ -40,11 +40,12 @@ class ClosingJudge:
         if "?" in map(_TEXT, tokens):  # only a sentence end reads "?": words and marks never do
             return True
         inside = {index for match in matches for index in range(match.first, match.last)}
-        positions = [i for i, token in enumerate(tokens) if token.kind in WORD_KINDS and i not in inside]
+        positions = [i for i in context.word_positions if i not in inside]
         words = [tokens[i].text for i in positions]
         match_starts = sorted(match.first for match in matches)
+        joined = spaced(words)
         # most thanks hold no cue at all: one trie search answers that before the ordered search
-        reply_cues = self.reply_cues.find_all(words) if self.reply_cues.occurs_in(words) else ()
+        reply_cues = self.reply_cues.find_all(words) if self.reply_cues.occurs_in_spaced(joined) else ()
         for start, end in reply_cues:
             if start > 0 and words[start - 1] == _NEGATION:
                 continue
@@ -54,7 +55,9 @@ class ClosingJudge:
             if any(_leads_into(context, cue_end, first) for first in match_starts):
                 continue
             return True
-        openers = self.request_openers.find_all(words) if self.request_openers.occurs_in(words) else ()
+        openers = (
+            self.request_openers.find_all(words) if self.request_openers.occurs_in_spaced(joined) else ()
+        )
         for start, end in openers:
             if not _starts_clause(tokens, positions[start], inside) or self.pleasantries.covers(
                 words[start:end]
@@ -62,12 +65,12 @@ class ClosingJudge:
                 continue  # mid-clause "о визите" is a noun; "берегите себя" is a wish
             if not any(_leads_into(context, positions[end - 1], first) for first in match_starts):
                 return True  # "..., откройте шлагбаум"; but "примите мою благодарность" is the thanks
-        return self._continues_after_breaker(context, matches)
+        if self.breakers.isdisjoint(words):
+            return False  # every word a breaker could be is among these
+        return self._continues_after_breaker(context, match_starts[0], inside)
 
-    def _continues_after_breaker(self, context: MessageContext, matches: Sequence[PhraseMatch]) -> bool:
-        first_match = min(match.first for match in matches)
+    def _continues_after_breaker(self, context: MessageContext, first_match: int, inside: set[int]) -> bool:
         tokens = context.tokens
-        inside = {index for match in matches for index in range(match.first, match.last)}
         for index in range(first_match, len(tokens)):
             token = tokens[index]
             if index in inside or token.kind is not Kind.WORD or token.text not in self.breakers:

@@ -3,39 +3,59 @@ and the quotation marks around it. Shared by the veto and closing checks."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-from spasibo.detection.cues import CueSet
+from spasibo.detection.cues import CueSet, spaced
 from spasibo.detection.normalize import Kind, Token
 from spasibo.phrases.pack import VetoScope
 
 _OPENING = {"«": "»", "“": "”", "„": "“", '"': '"', "‘": "’", "‚": "‘"}
+_OPENING_RE = re.compile("|".join(map(re.escape, _OPENING)))
 WORD_KINDS = (Kind.WORD, Kind.EMOJI, Kind.NUMBER, Kind.CODE)
+PUNCT, END = Kind.PUNCT, Kind.END
 
 
-@dataclass
 class MessageContext:
-    """One message's tokens plus what every check asks of them, computed once."""
+    """One message's tokens plus what every check asks of them, computed once.
 
-    text: str
-    tokens: Sequence[Token]
-    breakers: frozenset[str]
-    reach_words: int = 50  # the widest window any check asks for; no window holds more words
-    quotes: list[tuple[int, int]] = field(init=False)
-    # every word of the message, and for each token how many words come before it (one more entry at the end)
-    _words: list[str] | None = field(init=False, default=None)
-    _counts: list[int] | None = field(init=False, default=None)
-    # scope -> sorted indices of the tokens a window of that scope stops at (computed when first asked)
-    _stops: dict[VetoScope, list[int]] = field(init=False, default_factory=dict)
-    # id of a cue set -> whether any of its cues occurs anywhere in the message
-    _mentions: dict[int, bool] = field(init=False, default_factory=dict)
+    ``words`` are the texts of its word tokens (words, emoji, numbers, codes: everything but marks), and
+    ``word_positions`` the token index of each.
+    """
 
-    def __post_init__(self) -> None:
-        # most messages hold no quotation mark at all: a substring test per mark answers that in C
-        marks = any(mark in self.text for mark in _OPENING)
-        self.quotes = _quoted_ranges(self.tokens) if marks else []
+    __slots__ = (
+        "_counts",
+        "_mentions",
+        "_spaced",
+        "_stops",
+        "breakers",
+        "quotes",
+        "reach_words",
+        "text",
+        "tokens",
+        "word_positions",
+        "words",
+    )
+
+    def __init__(
+        self, text: str, tokens: Sequence[Token], breakers: frozenset[str], reach_words: int = 50
+    ) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.breakers = breakers
+        self.reach_words = reach_words  # the widest window any check asks for; no window holds more words
+        # most messages hold no quotation mark at all: one search answers that
+        self.quotes = _quoted_ranges(tokens) if _OPENING_RE.search(text) else []
+        self.word_positions = [i for i, t in enumerate(tokens) if t.kind is not PUNCT and t.kind is not END]
+        self.words = [tokens[i].text for i in self.word_positions]
+        self._spaced: str | None = None  # the words as ``cues.spaced`` joins them
+        # for each token how many words come before it (one more entry at the end), when first asked
+        self._counts: list[int] | None = None
+        # scope -> sorted indices of the tokens a window of that scope stops at (computed when first asked)
+        self._stops: dict[VetoScope, list[int]] = {}
+        # id of a cue set -> whether any of its cues occurs anywhere in the message
+        self._mentions: dict[int, bool] = {}
 
     def mentions(self, cues: CueSet) -> bool:
         """True when one of ``cues`` occurs somewhere among the message's words (asked once per cue set).
@@ -45,13 +65,10 @@ class MessageContext:
         """
         known = self._mentions.get(id(cues))
         if known is None:
-            known = self._mentions[id(cues)] = cues.occurs_in(self._all_words())
+            if self._spaced is None:
+                self._spaced = spaced(self.words)
+            known = self._mentions[id(cues)] = cues.occurs_in_spaced(self._spaced)
         return known
-
-    def _all_words(self) -> list[str]:
-        if self._words is None:
-            self._words = [t.text for t in self.tokens if t.kind is not Kind.PUNCT and t.kind is not Kind.END]
-        return self._words
 
     def _words_before_each(self) -> list[int]:
         """For each token, how many words come before it; one more entry for the end of the message."""
@@ -72,7 +89,7 @@ class MessageContext:
             return []
         stops = self._stops_of(scope)
         at = bisect_left(stops, first) - 1  # the last stop before ``first``
-        words, before = self._all_words(), self._words_before_each()
+        words, before = self.words, self._words_before_each()
         low = before[stops[at] + 1] if at >= 0 else 0
         high = before[first]
         return words[max(low, high - window) : high]
@@ -84,7 +101,7 @@ class MessageContext:
             return []
         stops = self._stops_of(scope)
         at = bisect_left(stops, last)  # the first stop at or after ``last``
-        words, before = self._all_words(), self._words_before_each()
+        words, before = self.words, self._words_before_each()
         low = before[last]
         high = before[stops[at]] if at < len(stops) else len(words)
         return words[low : min(high, low + window)]

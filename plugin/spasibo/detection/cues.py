@@ -60,13 +60,17 @@ class CueSet:
 
     def occurs_in(self, words: Sequence[str]) -> bool:
         """True when some cue occurs in ``words`` (faster than ``find``, which also says where)."""
-        return self._exists is not None and self._exists.search(_spaced(words)) is not None
+        return self._exists is not None and self._exists.search(spaced(words)) is not None
+
+    def occurs_in_spaced(self, joined: str) -> bool:
+        """``occurs_in`` for words already joined by ``spaced``, when one run of words is asked many times."""
+        return self._exists is not None and self._exists.search(joined) is not None
 
     def find(self, words: Sequence[str]) -> tuple[int, int] | None:
         """The ``[start, end)`` word range of the first cue found in ``words``, or None."""
         if self._search is None or not words:
             return None
-        joined = _spaced(words)
+        joined = spaced(words)
         match = self._search.search(joined)
         if match is None:
             return None
@@ -77,7 +81,7 @@ class CueSet:
         """The ``[start, end)`` word range of every cue found in ``words``, left to right, not overlapping."""
         if self._search is None or not words:
             return
-        joined = _spaced(words)
+        joined = spaced(words)
         for match in self._search.finditer(joined):
             start = joined.count(" ", 0, match.start())
             yield start, start + match.group().count(" ")
@@ -89,6 +93,6 @@ class CueSet:
         return self._cover is not None and self._cover.fullmatch(" ".join(words)) is not None
 
 
-def _spaced(words: Sequence[str]) -> str:
+def spaced(words: Sequence[str]) -> str:
     """The words joined by spaces with one more space in front, so every word starts right after a space."""
     return " " + " ".join(words) if words else ""

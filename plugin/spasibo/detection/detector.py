@@ -28,6 +28,7 @@ WEAK_ALONE = "weak"  # only a weak phrase (🙏) next to a request: it means "pl
 # verdicts are frozen, so the two "nothing found" answers are built once and shared
 _NOTHING = Verdict()
 _TRUNCATED_NOTHING = Verdict(truncated=True, reason=TRUNCATED)
+_VALIDATE_VERDICT = Verdict.__pydantic_validator__.validate_python
 
 
 class GratitudeDetector:
@@ -82,16 +83,21 @@ class GratitudeDetector:
             return _TRUNCATED_NOTHING if truncated else _NOTHING
         context = MessageContext(text, tokens, self._closing.breakers, self._vetoes.reach_words)
         vetoed: dict[int, VetoHit] = {}
+        wide = False  # a message-wide veto (sarcasm) rejects every thanks in the message, checked or not
         for index, match in enumerate(matches):
+            if wide and match.phrase.intent == GRATITUDE:
+                continue
             hit = self._vetoes.check(match, context)
             if hit is not None:
                 vetoed[index] = hit
-        wide = {hit.family for hit in vetoed.values() if hit.message_wide}
-        accepted = [
-            m
-            for i, m in enumerate(matches)
-            if i not in vetoed and not (wide and m.phrase.intent == GRATITUDE)
-        ]
+                wide = wide or hit.message_wide
+        accepted = matches
+        if vetoed:
+            accepted = [
+                m
+                for i, m in enumerate(matches)
+                if i not in vetoed and not (wide and m.phrase.intent == GRATITUDE)
+            ]
         winners = self._winning_matches(accepted, context)
         if not winners:
             # point at the phrase that decided it: a message-wide veto first, else the first veto
@@ -101,7 +107,7 @@ class GratitudeDetector:
                 return self._verdict(matches[index], truncated, reason=vetoed[index].family, accepted=False)
             return self._verdict(matches[0], truncated, reason=WEAK_ALONE, accepted=False)
         closing = not self._closing.needs_reply(context, winners)
-        best = max(winners, key=lambda m: (m.score, -m.first))
+        best = winners[0] if len(winners) == 1 else max(winners, key=lambda m: (m.score, -m.first))
         return self._verdict(best, truncated, closing=closing, accepted=True)
 
     def _winning_matches(self, accepted: list[PhraseMatch], context: MessageContext) -> list[PhraseMatch]:
@@ -109,6 +115,8 @@ class GratitudeDetector:
 
         A weak phrase (🙏, which also means "please") counts only when every other word is a pleasantry.
         """
+        if len(accepted) == 1 and not accepted[0].phrase.weak:
+            return accepted  # the common case: one phrase, and it is the winner whatever its intent
         strong = [m for m in accepted if not m.phrase.weak]
         weak = [m for m in accepted if m.phrase.weak]
         if (
@@ -137,8 +145,8 @@ class GratitudeDetector:
         intent = match.phrase.intent if accepted else None
         if accepted and truncated:
             reason = TRUNCATED
-        # model_validate on a dict: the same validation as Verdict(...), without the keyword-argument wrapper
-        return Verdict.model_validate(
+        # the model's own validator on a dict: the same validation as Verdict(...), without the wrappers
+        verdict: Verdict = _VALIDATE_VERDICT(
             {
                 "intent": intent,
                 "gratitude": intent == GRATITUDE,
@@ -151,6 +159,7 @@ class GratitudeDetector:
                 "truncated": truncated,
             }
         )
+        return verdict
 
     def _tokens(self, text: str) -> tuple[list[Token], list[tuple[int, int]]]:
         """The message's tokens and the ``[start, end)`` windows they come from: all of a short message,

@@ -14,6 +14,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from spasibo.detection.normalize import (
+    LAYOUT_HINT_RE,
     Kind,
     Token,
     layout_chunks,
@@ -58,9 +59,13 @@ class Phrase:
         object.__setattr__(self, "edits", tuple(map(allowed_edits, self.words)))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PhraseMatch:
-    """A phrase found in a message: token range ``[first, last)``, character span, and how it was read."""
+    """A phrase found in a message: token range ``[first, last)``, character span, and how it was read.
+
+    Not frozen: a frozen dataclass sets each field through ``object.__setattr__``, which costs more than
+    the rest of matching a short message. Nothing changes a match after it is made.
+    """
 
     phrase: Phrase
     first: int
@@ -72,7 +77,7 @@ class PhraseMatch:
 
     def __post_init__(self) -> None:
         penalty = READING_PENALTY[self.reading] + _FUZZY_PENALTY_PER_EDIT * self.edits
-        object.__setattr__(self, "score", max(0.0, 100.0 - penalty))
+        self.score = max(0.0, 100.0 - penalty)
 
 
 class PhraseMatcher:
@@ -156,7 +161,10 @@ class PhraseMatcher:
 
         ``windows`` are the ``[start, end)`` parts of ``text`` the tokens come from (all of it by default).
         """
-        matches = self._layout_chunks(tokens, text, windows or [(0, len(text))])
+        if LAYOUT_HINT_RE.search(text) is None:
+            matches = []
+        else:
+            matches = self._layout_chunks(tokens, text, windows or [(0, len(text))])
         if matches:
             taken = {index for match in matches for index in range(match.first, match.last)}
             content = [i for i, token in enumerate(tokens) if token.kind in CONTENT_KINDS and i not in taken]

@@ -38,13 +38,19 @@ _EMOJI = (
     "\U0001f000-\U0001f3fa\U0001f400-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2190-\u21ff\u2300-\u23ff"
     "\u3030\u303d\u3297\u3299\u00a9\u00ae"
 )
+_END_CHARS = ".!?…\n"
+_PUNCT_CHARS = r",;:()«»\"“”„‚‘'\-—–/*+=<>\[\]{}"  # regex-escaped for a character class
+# One match per token: the characters skipped before it (no token can start there), then the token in one
+# of four groups. ``findall`` hands back plain strings, no match objects, and the skipped run gives the
+# offsets. The skipped run is possessive and the token optional, so a text ending in such characters is
+# read once, not once per position.
 _TOKEN_RE = re.compile(
-    r"(?P<word>[^\W_][\w\u0300-\u036f]*(?:['’][^\W_][\w\u0300-\u036f]*)*)"
-    rf"|(?P<emoji>[{_EMOJI}])"
-    r"|(?P<end>[.!?…\n]+)"
-    r"|(?P<punct>[,;:()«»\"“”„‚‘'\-—–/*+=<>\[\]{}])"
+    rf"((?:[^\w{_EMOJI}{_END_CHARS}{_PUNCT_CHARS}]|_)*+)"
+    r"(?:([^\W_][\w\u0300-\u036f]*(?:['’][^\W_][\w\u0300-\u036f]*)*)"
+    rf"|([{_EMOJI}])"
+    rf"|([{_END_CHARS}]+)"
+    rf"|([{_PUNCT_CHARS}]))?"
 )
-_WORD_GROUP, _EMOJI_GROUP, _END_GROUP = (_TOKEN_RE.groupindex[name] for name in ("word", "emoji", "end"))
 _STRETCH_RE = re.compile(r"([^\W\d_])\1{2,}")
 _COMBINING_RE = re.compile(r"[\u0300-\u036f]")
 _CODE_GLUE = "-_/#№"
@@ -61,6 +67,8 @@ _TO_CYRILLIC = str.maketrans(_QWERTY, _JCUKEN)
 _TO_LATIN = str.maketrans(_JCUKEN, _QWERTY)
 # A run of Latin letters with layout punctuation inside it ("cgfcb,j" is "спасибо" typed on QWERTY).
 LAYOUT_CHUNK_RE = re.compile(r"(?<![\w])[a-zA-Z]+(?:[\[\];',.`]+[a-zA-Z]+)+(?![\w])")
+# What every such chunk holds: a cheap test that lets most texts skip the search for chunks.
+LAYOUT_HINT_RE = re.compile(r"[a-zA-Z][\[\];',.`]+[a-zA-Z]")
 _LAYOUT_CHUNK_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ[];',.`")
 
 # Latin → Cyrillic transliteration, longest sequences first ("shch" before "sh" before "s").
@@ -160,12 +168,11 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     new_token = tuple.__new__  # Token(...) goes through a Python-level __new__; this is the same tuple
     forms = _WORD_FORMS
     has_code = False
-    for match in _TOKEN_RE.finditer(lowered):
-        group = match.lastindex
-        word = match.group()
-        start = match.start() + offset
-        end = match.end() + offset
-        if group == _WORD_GROUP:
+    end = offset
+    for skipped, word, emoji, mark, punct in _TOKEN_RE.findall(lowered):
+        start = end + len(skipped)
+        if word:
+            end = start + len(word)
             if word.isalpha():
                 append(new_token(Token, (forms.get(word) or _word_form(word), start, end, WORD)))
             elif word.isdigit():
@@ -176,12 +183,15 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
                 has_code = True
             else:  # apostrophes or stress marks inside a word
                 append(new_token(Token, (_word_form(word), start, end, WORD)))
-        elif group == _EMOJI_GROUP:
-            append(new_token(Token, (word, start, end, EMOJI)))
-        elif group == _END_GROUP:
-            append(new_token(Token, ("?" if "?" in word else word[0], start, end, END)))
-        else:
-            append(new_token(Token, (word, start, end, PUNCT)))
+        elif emoji:
+            end = start + 1
+            append(new_token(Token, (emoji, start, end, EMOJI)))
+        elif mark:
+            end = start + len(mark)
+            append(new_token(Token, ("?" if "?" in mark else mark[0], start, end, END)))
+        elif punct:
+            end = start + 1
+            append(new_token(Token, (punct, start, end, PUNCT)))
     if has_code:
         _mark_codes(tokens)
     return tokens

@@ -76,6 +76,8 @@ class Vetoes:
             rule = veto.rule
             if rule.question_only and not context.ends_with_question(match.last):
                 continue
+            if not context.mentions(veto.cues):
+                continue  # asked once per message: no window of it can hold a cue the message lacks
             if rule.position is VetoPosition.BEFORE:
                 words = context.words_before(match.first, rule.window, rule.scope)
             else:
