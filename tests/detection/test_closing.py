@@ -77,3 +77,30 @@ def test_an_imperative_ending_mid_clause_is_not_a_request():
 
 def test_a_wishing_imperative_is_a_pleasantry():
     assert detect("Благодарю! Берегите себя").closing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Спасибо, оплату отправила",
+        "спасибо, машину заберу завтра",
+        "Спасибо, завтра не смогу прийти",
+        "спасибо, моя фамилия Петрова",
+        "спс, отправьте курьера пораньше",
+    ],
+)
+def test_thanks_with_news_the_bot_must_act_on_needs_a_reply(text):
+    verdict = detect(text)
+    assert (verdict.gratitude, verdict.closing) == (True, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Спасибо, что решили проблему", "Спасибо вам большое за адрес", "спасибо, что поменяли время"],
+)
+def test_news_words_naming_what_the_thanks_is_for_need_no_reply(text):
+    assert detect(text).closing
+
+
+def test_the_customers_own_news_after_the_reason_needs_a_reply():
+    assert not detect("спасибо за информацию я перевела оплату").closing

@@ -1,7 +1,8 @@
 """Closing: is a thanks message *only* thanks plus pleasantries, so the host need not answer it?
 
 A message needs a reply when it asks (a question mark), requests or reports something (a reply cue such as
-"можно", "пришлите", "не работает" outside the thanks itself), or goes on after a clause breaker ("спасибо,
+"можно", "пришлите" outside the thanks itself, or a news cue such as "не работает", "адрес" outside the
+thanks and what it is for: "спасибо за адрес" needs nothing), or goes on after a clause breaker ("спасибо,
 но ...", "спасибо, а ...") with anything but a refusal ("..., но я откажусь" stays a closing).
 """
 
@@ -21,6 +22,9 @@ _NEGATION = "не"  # "не надо", "не нужно" refuse rather than requ
 _LEAD_IN_WORDS = (
     4  # "хотела бы выразить слова признательности": a request verb this close before thanks introduces it
 )
+_REASON_OPENERS = frozenset({"за", "что"})  # "спасибо за адрес", "спасибо, что решили проблему"
+_NEW_SUBJECT = frozenset({"я", "мы"})  # "спасибо за ответ я перевела": the customer's own news begins
+_REASON_GAP_WORDS = 2  # pleasantries between the thanks and its reason: "спасибо вам большое за ..."
 
 
 class ClosingJudge:
@@ -29,6 +33,7 @@ class ClosingJudge:
     def __init__(self, packs: Iterable[PhrasePack]) -> None:
         packs = list(packs)
         self.reply_cues = CueSet(cue for pack in packs for cue in pack.reply_cues)
+        self.news_cues = CueSet(cue for pack in packs for cue in pack.news_cues)
         self.request_openers = CueSet(cue for pack in packs for cue in pack.request_openers)
         self.refusal_cues = CueSet(cue for pack in packs for cue in pack.refusal_cues)
         self.pleasantries = CueSet(cue for pack in packs for cue in pack.pleasantries)
@@ -44,17 +49,22 @@ class ClosingJudge:
         words = [tokens[i].text for i in positions]
         match_starts = sorted(match.first for match in matches)
         joined = spaced(words)
-        # most thanks hold no cue at all: one trie search answers that before the ordered search
-        reply_cues = self.reply_cues.find_all(words) if self.reply_cues.occurs_in_spaced(joined) else ()
-        for start, end in reply_cues:
-            if start > 0 and words[start - 1] == _NEGATION:
+        for cues, news in ((self.reply_cues, False), (self.news_cues, True)):
+            # most thanks hold no cue at all: one trie search answers that before the ordered search
+            if not cues.occurs_in_spaced(joined):
                 continue
-            if self.pleasantries.covers(words[start:end]):
-                continue  # "берегите себя" is a wish, not a request
-            cue_end = positions[end - 1]
-            if any(_leads_into(context, cue_end, first) for first in match_starts):
-                continue
-            return True
+            reason = self._reasons(context, matches) if news else set()
+            for start, end in cues.find_all(words):
+                if positions[start] in reason:
+                    continue  # "спасибо, что решили проблему" names what the thanks is for
+                if start > 0 and words[start - 1] == _NEGATION:
+                    continue
+                if self.pleasantries.covers(words[start:end]):
+                    continue  # "берегите себя" is a wish, not a request
+                cue_end = positions[end - 1]
+                if any(_leads_into(context, cue_end, first) for first in match_starts):
+                    continue
+                return True
         openers = (
             self.request_openers.find_all(words) if self.request_openers.occurs_in_spaced(joined) else ()
         )
@@ -68,6 +78,35 @@ class ClosingJudge:
         if self.breakers.isdisjoint(words):
             return False  # every word a breaker could be is among these
         return self._continues_after_breaker(context, match_starts[0], inside)
+
+    def _reasons(self, context: MessageContext, matches: Sequence[PhraseMatch]) -> set[int]:
+        """Indices of the words saying what a thanks is for: from a "за"/"что" right after the phrase (a
+        comma or a pleasantry or two may come between) to the end of the clause or a new subject ("я")."""
+        tokens = context.tokens
+        reason: set[int] = set()
+        for match in matches:
+            index, gap = match.last, 0
+            while index < len(tokens) and (
+                tokens[index].kind is Kind.PUNCT
+                or (
+                    tokens[index].kind is Kind.WORD
+                    and tokens[index].text not in _REASON_OPENERS
+                    and gap < _REASON_GAP_WORDS
+                    and self.pleasantries.covers([tokens[index].text])
+                )
+            ):
+                gap += tokens[index].kind is Kind.WORD
+                index += 1
+            if index >= len(tokens) or tokens[index].text not in _REASON_OPENERS:
+                continue
+            for after in range(index + 1, len(tokens)):
+                token = tokens[after]
+                if token.kind in (Kind.PUNCT, Kind.END) or token.text in self.breakers:
+                    break
+                if token.text in _NEW_SUBJECT:
+                    break
+                reason.add(after)
+        return reason
 
     def _continues_after_breaker(self, context: MessageContext, first_match: int, inside: set[int]) -> bool:
         tokens = context.tokens

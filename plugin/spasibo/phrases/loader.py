@@ -27,6 +27,7 @@ _ENTRY_LISTS = (
     "lookalikes",
     "pleasantries",
     "reply_cues",
+    "news_cues",
     "request_openers",
     "refusal_cues",
     "clause_breakers",

@@ -52,10 +52,12 @@ class PhrasePack(BaseModel):
     ``phrases`` express the intent ("спасибо", "от души"); ``weak_phrases`` (emoji such as 🙏) count only in
     a message that otherwise needs no reply, since 🙏 also means "please". ``lookalikes`` are words that
     resemble a phrase but never mean it (Спасская, благодаря). ``pleasantries`` ("ок", "до встречи") may
-    surround a weak phrase. ``reply_cues`` mark a message that still needs a text reply
-    (a request, a question, a problem), and so does a clause opening with one of ``request_openers``
-    (imperative endings such as "*ите"); ``refusal_cues`` keep a "спасибо, но я откажусь" a closing;
-    ``clause_breakers`` ("но", "только") start a new clause. ``source`` names the file or plugin it came from.
+    surround a weak phrase. ``reply_cues`` mark a message that still needs a text reply (a request, a
+    question), and so do ``news_cues`` (news the bot must act on: "оплатила", "адрес", "проблема") except
+    inside what the thanks is for ("спасибо, что решили проблему"), and a clause opening with one of
+    ``request_openers`` (imperative endings such as "*ите"); ``refusal_cues`` keep a "спасибо, но я
+    откажусь" a closing; ``clause_breakers`` ("но", "только") start a new clause. ``source`` names the file
+    or plugin it came from.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -68,6 +70,7 @@ class PhrasePack(BaseModel):
     lookalikes: tuple[str, ...] = ()
     pleasantries: tuple[str, ...] = ()
     reply_cues: tuple[str, ...] = ()
+    news_cues: tuple[str, ...] = ()
     request_openers: tuple[str, ...] = ()
     refusal_cues: tuple[str, ...] = ()
     clause_breakers: tuple[str, ...] = ()
