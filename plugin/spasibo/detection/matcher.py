@@ -54,9 +54,11 @@ class Phrase:
     weak: bool
     source: str
     edits: tuple[int, ...] = field(init=False)  # typos each word tolerates (``allowed_edits``), computed once
+    ascii: bool = field(init=False)  # written in Latin letters (a brand name can look like it)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "edits", tuple(map(allowed_edits, self.words)))
+        object.__setattr__(self, "ascii", self.text.isascii())
 
 
 @dataclass(slots=True)

@@ -62,11 +62,11 @@ class Vetoes:
 
     def check(self, match: PhraseMatch, context: MessageContext) -> VetoHit | None:
         """The first veto that rejects ``match`` in this message, or None when the phrase stands."""
-        if context.quoted(match.span):
+        if context.quotes and context.quoted(match.span):
             return VetoHit(QUOTED, message_wide=False)
         if context.asked_back(match.last):
             return VetoHit(QUESTION, message_wide=False)
-        if self._brand_names and _is_brand_name(match, context):
+        if self._brand_names and match.phrase.ascii and _is_brand_name(match, context):
             return VetoHit(LOOKALIKE, message_wide=False)
         intent = match.phrase.intent
         vetoes = (
@@ -91,7 +91,7 @@ class Vetoes:
 
 def _is_brand_name(match: PhraseMatch, context: MessageContext) -> bool:
     """A Latin phrase written with capitals right after a Russian word ("конфет Merci") names a thing."""
-    if not match.phrase.text.isascii() or match.reading != "exact":
+    if not match.phrase.ascii or match.reading != "exact":
         return False
     original = context.text[match.span[0] : match.span[1]]
     if original.islower():
