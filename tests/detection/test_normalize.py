@@ -100,3 +100,31 @@ def test_layout_chunks_in_windows_are_those_of_the_whole_text(text, cuts):
     overlapping = [(s, e) for s, e in whole if any(s < end and start < e for start, end in windows)]
     found = [m.span() for m in layout_chunks(text, windows)]
     assert set(overlapping) <= set(found) <= set(whole)
+
+
+_ANY_CHARACTERS = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("Спасибо ё_'’-,.!?…\n«»\"@#№5 \u0301\u200b🙏🏽❤️;[]`~%$")),
+        st.characters(),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=500)
+@given(_ANY_CHARACTERS, st.integers(0, 5))
+def test_tokens_cover_the_text_in_order_and_skip_only_what_starts_no_token(text, offset):
+    tokens = tokenize(text, offset)
+    position = 0
+    for token in tokens:
+        start, end = token.start - offset, token.end - offset
+        assert position <= start < end <= len(text)
+        assert tokenize(text[position:start]) == []  # the skipped run holds no token of its own
+        piece = text[start:end]
+        if token.kind is Kind.EMOJI or token.kind is Kind.PUNCT:
+            assert len(piece) == 1
+        elif token.kind is Kind.END:
+            assert token.text in piece
+        position = end
+    assert tokenize(text[position:]) == []
+

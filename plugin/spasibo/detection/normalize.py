@@ -42,8 +42,7 @@ _END_CHARS = ".!?…\n"
 _PUNCT_CHARS = r",;:()«»\"“”„‚‘'\-—–/*+=<>\[\]{}"  # regex-escaped for a character class
 # One match per token: the characters skipped before it (no token can start there), then the token in one
 # of four groups. ``findall`` hands back plain strings, no match objects, and the skipped run gives the
-# offsets. The skipped run is possessive and the token optional, so a text ending in such characters is
-# read once, not once per position.
+# offsets. The token is optional so that trailing skipped characters end the search in one last match.
 _TOKEN_RE = re.compile(
     rf"((?:[^\w{_EMOJI}{_END_CHARS}{_PUNCT_CHARS}]|_)*+)"
     r"(?:([^\W_][\w\u0300-\u036f]*(?:['’][^\W_][\w\u0300-\u036f]*)*)"
