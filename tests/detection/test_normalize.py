@@ -127,4 +127,3 @@ def test_tokens_cover_the_text_in_order_and_skip_only_what_starts_no_token(text,
             assert token.text in piece
         position = end
     assert tokenize(text[position:]) == []
-
