@@ -19,6 +19,8 @@ def _context(text: str, reach_words: int = 50) -> MessageContext:
 
 
 def _stops(token: Token, scope: VetoScope) -> bool:
+    if scope is VetoScope.MESSAGE:
+        return False
     if token.kind is Kind.END:
         return True
     if token.kind is Kind.PUNCT:
@@ -46,6 +48,11 @@ def test_a_phrase_window_stops_at_a_comma():
 def test_a_clause_window_stops_at_a_clause_breaker():
     context = _context("спасибо за ужин но холодный")
     assert context.words_after(1, 14, VetoScope.CLAUSE) == ["за", "ужин"]
+
+
+def test_a_message_window_crosses_sentence_ends():
+    context = _context("никто не перезвонил. ну. спасибо")
+    assert context.words_before(6, 40, VetoScope.MESSAGE) == ["никто", "не", "перезвонил", "ну"]
 
 
 def test_a_window_holds_at_most_its_size_nearest_first():

@@ -108,12 +108,14 @@ class MessageContext:
 
     def _stops_of(self, scope: VetoScope) -> list[int]:
         """Indices of the tokens a window of ``scope`` stops at: sentence ends, and for a phrase any mark,
-        for a clause a clause breaker ("но", "только")."""
+        for a clause a clause breaker ("но", "только"); none for the whole message."""
         stops = self._stops.get(scope)
         if stops is None:
             tokens = self.tokens
             if scope is VetoScope.PHRASE:
                 stops = [i for i, t in enumerate(tokens) if t.kind is Kind.END or t.kind is Kind.PUNCT]
+            elif scope is VetoScope.MESSAGE:
+                stops = []
             elif scope is VetoScope.CLAUSE:
                 breakers = self.breakers
                 stops = [

@@ -25,6 +25,7 @@ class VetoScope(StrEnum):
     PHRASE = "phrase"  # stops at any punctuation mark (a comma separates "не надо, спасибо")
     CLAUSE = "clause"  # stops at the end of a sentence or at a clause breaker ("но", "только")
     SENTENCE = "sentence"  # stops at the end of a sentence (. ! ? or a line break)
+    MESSAGE = "message"  # never stops: a story's complaint sentences colour the thanks that ends it
 
 
 class VetoRule(BaseModel):
