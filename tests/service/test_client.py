@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ from spasibo.service.client import (
     ServiceAuthError,
     ServiceInternalError,
     ServiceUnavailableError,
+    phone_of,
 )
 
 
@@ -68,12 +70,69 @@ async def test_a_refused_field_is_an_invalid_reaction_error_naming_it() -> None:
     assert (raised.value.status, raised.value.field) == (422, "messageId")
 
 
-async def test_a_group_message_from_a_lid_sender_cannot_be_sent_without_a_phone() -> None:
-    request = reaction(chat="120363025246125888@g.us", sender="204586732453953@lid")
-    sender = HttpReactionSender(HttpSenderSettings(base_url="http://127.0.0.1:9"))
-    with pytest.raises(InvalidReactionError, match="needs the customer's phone"):
-        await sender.send(request)
-    await sender.aclose()
+GROUP = "120363025246125888@g.us"
+LID = "204586732453953@lid"
+
+
+@pytest.mark.parametrize(
+    ("chat", "sender", "phone"),
+    [
+        ("79001234567@s.whatsapp.net", None, "79001234567"),
+        (GROUP, "79001234567:3@s.whatsapp.net", "79001234567"),
+        (GROUP, LID, None),
+        (GROUP, "204586732453953:12@lid", None),
+    ],
+)
+def test_phone_of_is_the_phone_jid_or_none_for_a_group_lid_sender(chat, sender, phone) -> None:
+    assert phone_of(reaction(chat=chat, sender=sender)) == phone
+
+
+@pytest.mark.parametrize(
+    ("chat", "sender"), [(GROUP, None), (LID, None), (LID, LID), (GROUP, "120363025246125999@g.us")]
+)
+async def test_a_message_that_names_no_customer_is_refused_before_calling_the_service(chat, sender) -> None:
+    calls = []
+    sender_ = HttpReactionSender(
+        HttpSenderSettings(base_url="http://service"), transport=httpx.MockTransport(calls.append)
+    )
+    with pytest.raises(InvalidReactionError, match="needs the customer's phone, or the sender"):
+        await sender_.send(reaction(chat=chat, sender=sender))
+    assert calls == []
+
+
+async def test_a_group_message_from_a_lid_sender_is_posted_without_a_phone() -> None:
+    bodies = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        return httpx.Response(200, json={})
+
+    sender = HttpReactionSender(
+        HttpSenderSettings(base_url="http://service"), transport=httpx.MockTransport(answer)
+    )
+    assert (await sender.send(reaction(chat=GROUP, sender=LID))).ok
+    assert "phone" not in bodies[0]
+    assert (bodies[0]["chat"], bodies[0]["sender"]) == (GROUP, LID)
+
+
+async def test_a_group_message_from_a_lid_sender_goes_out_through_the_service() -> None:
+    async with running_service() as service:
+        sender = sender_on(service.app)
+        result = await sender.send(reaction(chat=GROUP, sender=LID))
+        await sender.aclose()
+    assert result.ok
+    key = service.factory.latest["default"].sent[0][1].reactionMessage.key
+    assert (key.remoteJID, key.participant) == (GROUP, LID)
+
+
+async def test_a_lid_sender_over_its_limit_is_a_rate_limited_error() -> None:
+    async with running_service(rate_limit_per_phone_per_minute=1) as service:
+        sender = sender_on(service.app)
+        await sender.send(reaction("1", chat=GROUP, sender=LID))
+        with pytest.raises(RateLimitedError) as raised:
+            await sender.send(reaction("2", chat=GROUP, sender=LID))
+        await sender.aclose()
+    assert raised.value.field == "sender"
 
 
 @pytest.mark.parametrize(
@@ -222,3 +281,21 @@ async def test_transport_http_in_the_settings_sends_through_the_service(served: 
     assert outcome.reacted, outcome.error
     assert outcome.result is not None
     assert outcome.result.transport == "http"
+
+
+async def sent_count(url: str) -> float:
+    async with httpx.AsyncClient() as client:
+        metrics = (await client.get(f"{url}/metrics")).text
+    line = next(li for li in metrics.splitlines() if li.startswith('spasibo_reactions_total{outcome="sent"}'))
+    return float(line.rsplit(" ", 1)[1])
+
+
+async def test_a_lid_group_sender_is_reacted_to_through_a_real_spasibo_serve(served: ServeProcess) -> None:
+    before = await sent_count(served.url)
+    sender = HttpReactionSender(HttpSenderSettings(base_url=served.url, api_key=API_KEY))
+    result = await sender.send(reaction("3A-lid-subprocess", chat=GROUP, sender=LID))
+    again = await sender.send(reaction("3A-lid-subprocess", chat=GROUP, sender=LID))
+    await sender.aclose()
+    assert result.ok
+    assert again.ok
+    assert await sent_count(served.url) == before + 1  # the repeat was answered, not resent

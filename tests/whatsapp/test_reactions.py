@@ -9,8 +9,15 @@ from neonize.aioze.client import NewAClient
 from neonize.proto.Neonize_pb2 import JID
 from neonize.utils.jid import Jid2String
 
-from spasibo.whatsapp import InvalidChatError, UnknownGroupMessageError
-from spasibo.whatsapp.reactions import ReactionTarget, build_reaction, parse_jid, resolve_target
+from spasibo.whatsapp import InvalidChatError, InvalidSenderError, UnknownGroupMessageError
+from spasibo.whatsapp.reactions import (
+    ReactionTarget,
+    build_reaction,
+    is_group_jid,
+    parse_jid,
+    resolve_target,
+    user_of,
+)
 from spasibo.whatsapp.recent import RecentMessages
 
 from .conftest import CUSTOMER, GROUP, LID_CUSTOMER
@@ -118,6 +125,32 @@ def test_message_seen_in_another_chat_does_not_redirect_the_reaction():
 def test_bad_chat_is_refused_with_the_field_named(chat):
     with pytest.raises(InvalidChatError, match="chat"):
         resolve_target(recent(), chat=chat, message_id="M1", sender=None, default_region="RU")
+
+
+@pytest.mark.parametrize("sender", ["  ", "not a sender", "user@", "12:x@lid"])
+def test_bad_sender_is_refused_as_the_sender_not_the_chat(sender):
+    with pytest.raises(InvalidSenderError, match=r"^sender: "):
+        resolve_target(recent(), chat=GROUP, message_id="M1", sender=sender, default_region="RU")
+
+
+@pytest.mark.parametrize(
+    ("jid", "user"),
+    [
+        ("204586732453953@lid", "204586732453953@lid"),
+        ("204586732453953:12@lid", "204586732453953@lid"),
+        ("79001234567:3@s.whatsapp.net", "79001234567@s.whatsapp.net"),
+        ("120363025246125888@g.us", None),
+        ("status@broadcast", None),
+    ],
+)
+def test_user_of_names_the_person_without_the_device(jid, user):
+    assert user_of(jid) == user
+
+
+def test_only_g_us_is_a_group():
+    assert is_group_jid(GROUP)
+    assert not is_group_jid(LID_CUSTOMER)
+    assert not is_group_jid(CUSTOMER)
 
 
 @given(

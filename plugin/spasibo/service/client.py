@@ -25,6 +25,10 @@ _RETRY_STATUS = 503
 # a connection refused, or closed before an answer (e.g. reset in a stopping server's backlog); repeats are
 # idempotent at the service, so retrying is safe. Read timeouts are not retried: timeout_s is the budget.
 _CONNECTION_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError, httpx.ReadError)
+# JID servers, as plain strings: the bot process of the http transport need not have neonize installed
+_PHONE_SERVERS = ("", "s.whatsapp.net", "c.us")
+_GROUP_SERVER = "g.us"
+_LID_SERVER = "lid"
 
 
 class HttpSenderSettings(BaseModel):
@@ -87,20 +91,24 @@ def _retry_after(response: httpx.Response) -> float | None:
     return float(value) if value.isdigit() else None
 
 
-def phone_of(request: ReactionRequest) -> str:
+def phone_of(request: ReactionRequest) -> str | None:
     """The customer's phone for the service: the user part of the first phone JID among sender and chat.
 
-    Raises ``InvalidReactionError`` when neither is a phone address (a group message from an ``@lid``
-    sender): the service keys its per-phone limit on the phone, so the host must know it.
+    None for a group message whose sender is a privacy address (``…@lid``): the service then names the
+    customer by that sender. Raises ``InvalidReactionError`` when nothing names the customer (neither chat
+    nor sender is a phone address, and it is not a group message with a sender).
     """
     message = request.message
     for jid in (message.sender, message.chat):
         user, _, server = (jid or "").partition("@")
-        if user and server in ("", "s.whatsapp.net", "c.us"):
+        if user and server in _PHONE_SERVERS:
             return user.split(":")[0]
+    sender_server = (message.sender or "").rpartition("@")[2]
+    if message.chat.endswith("@" + _GROUP_SERVER) and sender_server == _LID_SERVER:
+        return None
     raise InvalidReactionError(
-        f"message {message.message_id!r}: the http transport needs the customer's phone, but neither chat "
-        f"{message.chat!r} nor sender {message.sender!r} is a phone address"
+        f"message {message.message_id!r}: the http transport needs the customer's phone, or the sender of a "
+        f"group message, but chat {message.chat!r} and sender {message.sender!r} name neither"
     )
 
 
@@ -141,8 +149,9 @@ class HttpReactionSender:
     async def send(self, request: ReactionRequest) -> ReactionResult:
         """Post the reaction to ``/reaction``; return the result or raise an ``HttpReactionError``."""
         message = request.message
+        phone = phone_of(request)
         body = {
-            "phone": phone_of(request),
+            **({"phone": phone} if phone is not None else {}),
             "emoji": request.emoji,
             "messageId": message.message_id,
             "companyId": message.company_id,

@@ -28,6 +28,7 @@ _FIELD_OF_ERROR: dict[type[Exception], str] = {
     pool_errors.InvalidEmojiError: "emoji",
     pool_errors.InvalidPhoneError: "phone",
     pool_errors.InvalidChatError: "chat",
+    pool_errors.InvalidSenderError: "sender",
 }
 
 

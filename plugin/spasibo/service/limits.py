@@ -1,4 +1,4 @@
-"""Reactions per phone per minute, counted with the ``limits`` library in memory or in shared Redis."""
+"""Reactions per customer per minute, counted with the ``limits`` library in memory or in shared Redis."""
 
 from __future__ import annotations
 
@@ -18,10 +18,11 @@ def limits_storage(redis_url: str | None, key_prefix: str) -> Storage:
 
 
 class PhoneRateLimiter:
-    """At most ``per_minute`` reactions to one phone in any sliding minute (a moving window).
+    """At most ``per_minute`` reactions to one customer in any sliding minute (a moving window).
 
-    ``hit(phone)`` counts one reaction and returns ``None`` when allowed, or the seconds to wait when the
-    phone is over its limit (that attempt is not counted).
+    A customer is their phone, or the sender address of a group message when no phone is known
+    (``customer_of`` in ``reactions.py`` decides). ``hit(customer)`` counts one reaction and returns ``None``
+    when allowed, or the seconds to wait when the customer is over the limit (that attempt is not counted).
     """
 
     def __init__(self, storage: Storage, per_minute: int) -> None:
@@ -30,11 +31,12 @@ class PhoneRateLimiter:
         self.per_minute = per_minute
         self._item = RateLimitItemPerMinute(per_minute)
 
-    async def hit(self, phone: str) -> float | None:
-        """Count a reaction to ``phone``; ``None`` if allowed, else seconds until the next one is."""
-        if await self._limiter.hit(self._item, "phone", phone):
+    async def hit(self, customer: str) -> float | None:
+        """Count a reaction to ``customer``; ``None`` if allowed, else seconds until the next one is."""
+        # one namespace for phones and sender addresses: an address has an "@", a phone never does
+        if await self._limiter.hit(self._item, "phone", customer):
             return None
-        stats = await self._limiter.get_window_stats(self._item, "phone", phone)
+        stats = await self._limiter.get_window_stats(self._item, "phone", customer)
         return max(0.0, stats.reset_time - time.time())
 
     async def reset(self) -> None:

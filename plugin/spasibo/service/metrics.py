@@ -26,7 +26,9 @@ class ServiceMetrics:
             registry=self.registry,
         )
         self.rate_limited = Counter(
-            "spasibo_rate_limited", "Reaction requests refused by the per-phone limit", registry=self.registry
+            "spasibo_rate_limited",
+            "Reaction requests refused by the per-customer limit",
+            registry=self.registry,
         )
         self.latency = Histogram(
             "spasibo_reaction_latency_seconds",

@@ -10,16 +10,23 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 
 class ReactionBody(BaseModel):
-    """``POST /reaction``: react with ``emoji`` on message ``messageId`` of the customer ``phone``.
+    """``POST /reaction``: react with ``emoji`` on message ``messageId`` of a customer.
 
-    ``chat`` is the chat address as the message arrived (a JID; defaults to the phone's direct chat) and
-    ``sender`` the group participant who wrote it; ``companyId`` defaults to the service's default company.
-    ``emoji`` ``""`` removes an earlier reaction.
+    The customer is named by ``phone`` or, for a group message whose sender WhatsApp shows only by its
+    privacy address, by ``chat`` (the group, ``…@g.us``) and ``sender`` (the participant, ``…@lid`` or
+    ``…@s.whatsapp.net``); the service's per-customer rate limit counts that phone or sender. ``chat`` is
+    the chat address as the message arrived (a JID; defaults to the phone's direct chat) and ``sender`` the
+    group participant who wrote it; ``companyId`` defaults to the service's default company. ``emoji``
+    ``""`` removes an earlier reaction.
     """
 
     model_config = ConfigDict(extra="forbid")
 
-    phone: StrictStr
+    phone: StrictStr | None = Field(
+        default=None,
+        description="the customer's phone; may be left out when chat is a group (…@g.us) and sender its "
+        "participant's address (…@lid or …@s.whatsapp.net)",
+    )
     emoji: StrictStr
     messageId: StrictStr
     companyId: StrictStr | None = None
@@ -31,7 +38,9 @@ class ReactionAnswer(BaseModel):
     """The answer to a reaction that went out (or had already gone out: idempotent repeats get the same)."""
 
     success: bool = True
-    phone: str
+    phone: str | None = Field(
+        description="the customer's phone, normalised; null when the request named the customer by sender"
+    )
     emoji: str
     messageId: str
     companyId: str

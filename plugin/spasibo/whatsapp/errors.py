@@ -38,6 +38,10 @@ class InvalidChatError(InvalidInputError):
     """A chat address is neither a WhatsApp JID (``user@server``) nor a phone number."""
 
 
+class InvalidSenderError(InvalidInputError):
+    """A sender address is neither a WhatsApp JID (``user@server``) nor a phone number."""
+
+
 class InvalidEmojiError(InvalidInputError, _EmojiError):
     """A reaction is not exactly one emoji (``""`` removes a reaction)."""
 

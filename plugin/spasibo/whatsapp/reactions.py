@@ -8,14 +8,19 @@ or neonize marks the key ``fromMe`` and the reaction lands on nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from neonize.proto.Neonize_pb2 import JID
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
 
 from spasibo.phone import InvalidPhoneError as _PhoneError
 from spasibo.phone import normalize_phone
-from spasibo.whatsapp.errors import InvalidChatError, UnknownGroupMessageError
+from spasibo.whatsapp.errors import (
+    InvalidChatError,
+    InvalidInputError,
+    InvalidSenderError,
+    UnknownGroupMessageError,
+)
 from spasibo.whatsapp.recent import RecentMessages
 
 if TYPE_CHECKING:
@@ -24,6 +29,10 @@ if TYPE_CHECKING:
 USER_SERVER = "s.whatsapp.net"
 GROUP_SERVER = "g.us"
 LID_SERVER = "lid"
+USER_SERVERS = (USER_SERVER, LID_SERVER)  # a person: by phone number, or by privacy id in groups and chats
+
+AddressField = Literal["chat", "sender"]
+_ADDRESS_ERRORS: dict[str, type[InvalidInputError]] = {"chat": InvalidChatError, "sender": InvalidSenderError}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,35 +44,59 @@ class ReactionTarget:
     is_group: bool
 
 
-def parse_jid(text: str) -> JID:
+def parse_jid(text: str, field: AddressField = "chat") -> JID:
     """The neonize ``JID`` for a string such as ``79001234567@s.whatsapp.net``, ``12345:3@lid`` or ``…@g.us``.
 
     The inverse of neonize's ``Jid2String`` (including ``user.agent:device@server``). Raises
-    ``InvalidChatError`` for a string without ``user@server``.
+    ``InvalidChatError`` (``InvalidSenderError`` for ``field="sender"``) for a string without ``user@server``.
     """
+    error = _ADDRESS_ERRORS[field]
     user_part, at, server = text.rpartition("@")
     if not at or not server or not user_part:
-        raise InvalidChatError(
-            f"chat: expected a WhatsApp JID like '79001234567@s.whatsapp.net', got {text!r}"
-        )
+        raise error(f"{field}: expected a WhatsApp JID like '79001234567@s.whatsapp.net', got {text!r}")
     user, _, device_text = user_part.partition(":")
     user, _, agent_text = user.partition(".")
     try:
         device = int(device_text) if device_text else 0
         agent = int(agent_text) if agent_text else 0
     except ValueError:
-        raise InvalidChatError(f"chat: {text!r} has a non-numeric device or agent part") from None
+        raise error(f"{field}: {text!r} has a non-numeric device or agent part") from None
     return JID(User=user, Server=server, Device=device, RawAgent=agent, Integrator=0, IsEmpty=False)
 
 
-def _as_jid_string(value: str, field: str, default_region: str) -> str:
+def address_jid(value: str, field: AddressField, default_region: str) -> str:
+    """``value`` as a JID string: a JID is checked and kept exactly as given, a phone number becomes its
+    direct chat (``+7 900 123-45-67`` → ``79001234567@s.whatsapp.net``).
+
+    Raises ``InvalidChatError`` (``InvalidSenderError`` for ``field="sender"``) naming ``field``.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise _ADDRESS_ERRORS[field](f"{field}: expected a WhatsApp JID or a phone number, got {value!r}")
+    value = value.strip()
     if "@" in value:
-        parse_jid(value)  # validates
+        parse_jid(value, field)  # validates
         return value
     try:
         return f"{normalize_phone(value, default_region)}@{USER_SERVER}"
     except _PhoneError as error:
-        raise InvalidChatError(f"{field}: neither a WhatsApp JID nor a phone number ({error})") from None
+        raise _ADDRESS_ERRORS[field](
+            f"{field}: neither a WhatsApp JID nor a phone number ({error})"
+        ) from None
+
+
+def is_group_jid(jid: str) -> bool:
+    """Whether ``jid`` (a valid JID string) is a group chat, ``…@g.us``."""
+    return jid.rpartition("@")[2] == GROUP_SERVER
+
+
+def user_of(jid: str) -> str | None:
+    """The person a user JID names, without device or agent (``12345:3@lid`` → ``12345@lid``); None when
+    ``jid`` (a valid JID string) is not a person's address (a group, a broadcast list, ...).
+    """
+    parsed = parse_jid(jid)
+    if parsed.Server not in USER_SERVERS:
+        return None
+    return f"{parsed.User}@{parsed.Server}"
 
 
 def resolve_target(
@@ -81,11 +114,11 @@ def resolve_target(
     seen = recent.get(message_id)
     if seen is not None and (chat == seen.chat or "@" not in chat):
         return ReactionTarget(chat=seen.chat, sender=seen.sender or seen.chat, is_group=seen.is_group)
-    chat_jid = _as_jid_string(chat.strip(), "chat", default_region)
-    is_group = chat_jid.endswith("@" + GROUP_SERVER)
+    chat_jid = address_jid(chat, "chat", default_region)
+    is_group = is_group_jid(chat_jid)
     if sender:
         return ReactionTarget(
-            chat=chat_jid, sender=_as_jid_string(sender.strip(), "sender", default_region), is_group=is_group
+            chat=chat_jid, sender=address_jid(sender, "sender", default_region), is_group=is_group
         )
     if is_group:
         raise UnknownGroupMessageError(

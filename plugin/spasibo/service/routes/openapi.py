@@ -20,7 +20,7 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         413: "request body too large",
         421: "the company's session is owned by another instance (error.owner, error.ownerUrl)",
         422: "invalid input; error.field names the field",
-        429: "this phone got too many reactions in the last minute",
+        429: "this customer (phone, or group sender without one) got too many reactions in the last minute",
         500: "unexpected error (no details in production)",
         502: "WhatsApp refused or failed the call",
         503: "session not connected, circuit breaker open, or pool unavailable",
