@@ -104,3 +104,14 @@ def test_news_words_naming_what_the_thanks_is_for_need_no_reply(text):
 
 def test_the_customers_own_news_after_the_reason_needs_a_reply():
     assert not detect("спасибо за информацию я перевела оплату").closing
+
+
+@pytest.mark.parametrize("text", ["Спасибо, но нет", "Благодарю, но нет, всего доброго", "спасибо но неа"])
+def test_a_bare_no_after_but_is_a_refusal(text):
+    verdict = detect(text)
+    assert verdict.gratitude
+    assert verdict.closing
+
+
+def test_no_followed_by_what_is_missing_needs_a_reply():
+    assert detect("спасибо, но нет ссылки на оплату").closing is False

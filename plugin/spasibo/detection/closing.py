@@ -36,6 +36,10 @@ class ClosingJudge:
         self.news_cues = CueSet(cue for pack in packs for cue in pack.news_cues)
         self.request_openers = CueSet(cue for pack in packs for cue in pack.request_openers)
         self.refusal_cues = CueSet(cue for pack in packs for cue in pack.refusal_cues)
+        # a clause of these alone answers "no" ("спасибо, но нет"); pleasantries may come with it
+        self.refusal_answers = CueSet(
+            cue for pack in packs for cue in (*pack.refusal_answers, *pack.pleasantries)
+        )
         self.pleasantries = CueSet(cue for pack in packs for cue in pack.pleasantries)
         self.breakers = frozenset(word for pack in packs for word in pack.clause_breakers)
 
@@ -119,7 +123,7 @@ class ClosingJudge:
             if not (tokens[index - 1].kind is Kind.END or _sentence_has(tokens, index, inside)):
                 continue  # "..., а тут с первого раза попадание" in a story sentence without thanks
             clause = _rest_of_sentence(context, index + 1)
-            if clause and self.refusal_cues.find(clause) is None:
+            if clause and self.refusal_cues.find(clause) is None and not self.refusal_answers.covers(clause):
                 return True
         return False
 

@@ -30,6 +30,7 @@ _ENTRY_LISTS = (
     "news_cues",
     "request_openers",
     "refusal_cues",
+    "refusal_answers",
     "clause_breakers",
 )
 

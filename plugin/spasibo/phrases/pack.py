@@ -57,8 +57,9 @@ class PhrasePack(BaseModel):
     question), and so do ``news_cues`` (news the bot must act on: "оплатила", "адрес", "проблема") except
     inside what the thanks is for ("спасибо, что решили проблему"), and a clause opening with one of
     ``request_openers`` (imperative endings such as "*ите"); ``refusal_cues`` keep a "спасибо, но я
-    откажусь" a closing; ``clause_breakers`` ("но", "только") start a new clause. ``source`` names the file
-    or plugin it came from.
+    откажусь" a closing, and so does a clause made only of ``refusal_answers`` and pleasantries ("спасибо,
+    но нет", where "но нет ссылки" still needs a reply); ``clause_breakers`` ("но", "только") start a new
+    clause. ``source`` names the file or plugin it came from.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -74,5 +75,6 @@ class PhrasePack(BaseModel):
     news_cues: tuple[str, ...] = ()
     request_openers: tuple[str, ...] = ()
     refusal_cues: tuple[str, ...] = ()
+    refusal_answers: tuple[str, ...] = ()
     clause_breakers: tuple[str, ...] = ()
     vetoes: tuple[VetoRule, ...] = ()
