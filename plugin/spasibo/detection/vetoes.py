@@ -66,7 +66,7 @@ class Vetoes:
             return VetoHit(QUOTED, message_wide=False)
         if context.asked_back(match.last):
             return VetoHit(QUESTION, message_wide=False)
-        if self._brand_names and match.phrase.ascii and _is_brand_name(match, context):
+        if self._brand_names and _is_brand_name(match, context):
             return VetoHit(LOOKALIKE, message_wide=False)
         intent = match.phrase.intent
         vetoes = (
