@@ -81,21 +81,23 @@ LID = "204586732453953@lid"
         (GROUP, "79001234567:3@s.whatsapp.net", "79001234567"),
         (GROUP, LID, None),
         (GROUP, "204586732453953:12@lid", None),
+        (LID, None, None),
+        (LID, LID, None),
     ],
 )
-def test_phone_of_is_the_phone_jid_or_none_for_a_group_lid_sender(chat, sender, phone) -> None:
+def test_phone_of_is_the_phone_jid_or_none_for_a_lid_address(chat, sender, phone) -> None:
     assert phone_of(reaction(chat=chat, sender=sender)) == phone
 
 
 @pytest.mark.parametrize(
-    ("chat", "sender"), [(GROUP, None), (LID, None), (LID, LID), (GROUP, "120363025246125999@g.us")]
+    ("chat", "sender"), [(GROUP, None), ("status@broadcast", None), (GROUP, "120363025246125999@g.us")]
 )
 async def test_a_message_that_names_no_customer_is_refused_before_calling_the_service(chat, sender) -> None:
     calls = []
     sender_ = HttpReactionSender(
         HttpSenderSettings(base_url="http://service"), transport=httpx.MockTransport(calls.append)
     )
-    with pytest.raises(InvalidReactionError, match="needs the customer's phone, or the sender"):
+    with pytest.raises(InvalidReactionError, match="needs the customer's phone or address"):
         await sender_.send(reaction(chat=chat, sender=sender))
     assert calls == []
 

@@ -42,6 +42,25 @@ async def test_a_phone_jid_sender_also_names_the_customer_without_inventing_a_ph
     assert response.json()["phone"] is None
 
 
+@pytest.mark.parametrize("chat", [LID, "204586732453953:7@lid", "79001234567@s.whatsapp.net"])
+async def test_a_direct_chat_with_the_customer_names_them_without_a_phone(service: Service, chat) -> None:
+    response = await service.react(phone=None, chat=chat, sender=None, messageId="3A20")
+    assert response.status_code == 200
+    assert response.json()["phone"] is None
+    to, message = service.factory.latest["default"].sent[0]
+    assert (to.Server, message.reactionMessage.key.remoteJID) == (chat.rpartition("@")[2], chat)
+
+
+async def test_a_direct_lid_chat_over_its_limit_gets_429_naming_the_chat_masked() -> None:
+    async with running_service(rate_limit_per_phone_per_minute=1) as service:
+        first = await service.react(phone=None, chat=LID, messageId="3A21")
+        second = await service.react(phone=None, chat=LID, messageId="3A22")
+    assert first.status_code == 200
+    assert second.status_code == 429
+    assert error_of(second)["field"] == "chat"
+    assert LID not in error_of(second)["message"]
+
+
 async def test_an_explicit_null_phone_is_the_same_as_leaving_it_out(service: Service) -> None:
     response = await service.client.post(
         "/reaction",
@@ -64,8 +83,7 @@ async def test_a_phone_given_with_a_lid_sender_is_answered_normalised(service: S
         {"chat": None, "sender": LID},
         {"chat": GROUP, "sender": None},
         {"chat": GROUP, "sender": ""},
-        {"chat": LID, "sender": LID},  # a direct chat: only groups may leave the phone out
-        {"chat": "79001234567@s.whatsapp.net", "sender": None},
+        {"chat": "status@broadcast", "sender": None},  # a broadcast list is not a person
         {"chat": GROUP, "sender": "120363025246125999@g.us"},  # a group is not a person
         {"chat": GROUP, "sender": "status@broadcast"},
     ],

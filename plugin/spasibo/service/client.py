@@ -94,9 +94,9 @@ def _retry_after(response: httpx.Response) -> float | None:
 def phone_of(request: ReactionRequest) -> str | None:
     """The customer's phone for the service: the user part of the first phone JID among sender and chat.
 
-    None for a group message whose sender is a privacy address (``…@lid``): the service then names the
-    customer by that sender. Raises ``InvalidReactionError`` when nothing names the customer (neither chat
-    nor sender is a phone address, and it is not a group message with a sender).
+    None for a group message whose sender is a privacy address (``…@lid``), or a direct chat with one: the
+    service then names the customer by that address. Raises ``InvalidReactionError`` when nothing names the
+    customer (a group message without a person as its sender, a broadcast list).
     """
     message = request.message
     for jid in (message.sender, message.chat):
@@ -104,11 +104,13 @@ def phone_of(request: ReactionRequest) -> str | None:
         if user and server in _PHONE_SERVERS:
             return user.split(":")[0]
     sender_server = (message.sender or "").rpartition("@")[2]
-    if message.chat.endswith("@" + _GROUP_SERVER) and sender_server == _LID_SERVER:
+    chat_server = message.chat.rpartition("@")[2]
+    if chat_server == _LID_SERVER or (chat_server == _GROUP_SERVER and sender_server == _LID_SERVER):
         return None
     raise InvalidReactionError(
-        f"message {message.message_id!r}: the http transport needs the customer's phone, or the sender of a "
-        f"group message, but chat {message.chat!r} and sender {message.sender!r} name neither"
+        f"message {message.message_id!r}: the http transport needs the customer's phone or address (a "
+        f"direct chat, or a group message's sender), but chat {message.chat!r} and sender "
+        f"{message.sender!r} name neither"
     )
 
 

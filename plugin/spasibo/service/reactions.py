@@ -36,7 +36,8 @@ class Customer:
 
 
 def customer_of(body: ReactionBody, default_region: str) -> Customer:
-    """Who ``body`` reacts to: its ``phone``, or else the ``sender`` of a group message (``chat`` ``…@g.us``).
+    """Who ``body`` reacts to: its ``phone``, or else the ``sender`` of a group message (``chat`` ``…@g.us``),
+    or else the person a direct ``chat`` is with (``…@lid`` or ``…@s.whatsapp.net``).
 
     ``chat`` and ``sender`` are checked with the pool's own address rules (a bad one is the pool's
     ``InvalidChatError`` / ``InvalidSenderError``). A sender's device is dropped (``12345:3@lid`` counts as
@@ -48,18 +49,22 @@ def customer_of(body: ReactionBody, default_region: str) -> Customer:
     if body.phone is not None:
         phone = validate_phone(body.phone, default_region)
         return Customer(phone, phone, "phone", mask_phone(phone), body.chat or phone)
-    person = user_of(sender) if chat and sender and is_group_jid(chat) else None
+    person, field = None, "chat"
+    if chat is not None and is_group_jid(chat):
+        person, field = (user_of(sender) if sender else None), "sender"
+    elif chat is not None:
+        person = user_of(chat)  # a direct chat is with the customer
     if person is None or body.chat is None:
         raise ServiceError(
             422,
             "missing_field",
-            "phone: required unless chat is a group (…@g.us) and sender its participant "
-            "(…@lid or …@s.whatsapp.net)",
+            "phone: required unless chat is a direct chat with the customer (…@lid or …@s.whatsapp.net) "
+            "or a group (…@g.us) with sender its participant",
             field="phone",
         )
     user, _, server = person.partition("@")
     limit_key = user if server == USER_SERVER else person
-    return Customer(None, limit_key, "sender", f"{mask_phone(user)}@{server}", body.chat)
+    return Customer(None, limit_key, field, f"{mask_phone(user)}@{server}", body.chat)
 
 
 class ReactionDesk:

@@ -12,9 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 class ReactionBody(BaseModel):
     """``POST /reaction``: react with ``emoji`` on message ``messageId`` of a customer.
 
-    The customer is named by ``phone`` or, for a group message whose sender WhatsApp shows only by its
-    privacy address, by ``chat`` (the group, ``…@g.us``) and ``sender`` (the participant, ``…@lid`` or
-    ``…@s.whatsapp.net``); the service's per-customer rate limit counts that phone or sender. ``chat`` is
+    The customer is named by ``phone`` or, when WhatsApp shows them only by their privacy address, by a
+    direct ``chat`` with them (``…@lid`` or ``…@s.whatsapp.net``), or by ``chat`` (a group, ``…@g.us``)
+    and ``sender`` (the participant, ``…@lid`` or ``…@s.whatsapp.net``); the service's per-customer rate
+    limit counts that phone or address. ``chat`` is
     the chat address as the message arrived (a JID; defaults to the phone's direct chat) and ``sender`` the
     group participant who wrote it; ``companyId`` defaults to the service's default company. ``emoji``
     ``""`` removes an earlier reaction.
@@ -24,8 +25,8 @@ class ReactionBody(BaseModel):
 
     phone: StrictStr | None = Field(
         default=None,
-        description="the customer's phone; may be left out when chat is a group (…@g.us) and sender its "
-        "participant's address (…@lid or …@s.whatsapp.net)",
+        description="the customer's phone; may be left out when chat is a direct chat with the customer "
+        "(…@lid or …@s.whatsapp.net), or a group (…@g.us) and sender its participant's address",
     )
     emoji: StrictStr
     messageId: StrictStr
@@ -39,7 +40,7 @@ class ReactionAnswer(BaseModel):
 
     success: bool = True
     phone: str | None = Field(
-        description="the customer's phone, normalised; null when the request named the customer by sender"
+        description="the customer's phone, normalised; null when the request named the customer by address"
     )
     emoji: str
     messageId: str
