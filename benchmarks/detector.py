@@ -27,13 +27,19 @@ BASELINE = re.compile(
 )
 
 
+def shared_data(name: str) -> Path:
+    """A file of the shared data folder: beside the clone (``<clone>/../shared/data``), else this machine's
+    ``/work/shared/data`` (where a git worktree elsewhere finds it)."""
+    beside_clone = Path(__file__).resolve().parents[1].parent / "shared" / "data" / name
+    return beside_clone if beside_clone.exists() else Path("/work/shared/data") / name
+
+
 def corpus_path() -> Path:
     if len(sys.argv) > 1:
         return Path(sys.argv[1])
     if os.environ.get("SPASIBO_DEV_CORPUS"):
         return Path(os.environ["SPASIBO_DEV_CORPUS"])
-    beside_clone = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "gratitude_dev.tsv"
-    return beside_clone if beside_clone.exists() else Path("/work/shared/data/gratitude_dev.tsv")
+    return shared_data("gratitude_dev.tsv")
 
 
 def per_message_us(judge: Callable[[str], object], texts: list[str], passes: int = PASSES) -> float:

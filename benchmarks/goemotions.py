@@ -11,12 +11,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from detector import BASELINE  # the original production regex, as benchmarks/detector.py times it
+from detector import BASELINE, shared_data  # BASELINE: the original regex, as detector.py times it
 from spasibo import detect
 from spasibo.detection.evaluation import Scores
 
 GRATITUDE_LABEL = 15
-DEFAULT_PATH = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ru_goemotions_validation.csv"
+DEFAULT_PATH = shared_data("ru_goemotions_validation.csv")
 
 
 def score(rows: list[tuple[str, bool]], predict: Callable[[str], bool]) -> str:

@@ -16,22 +16,22 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from detector import shared_data
 from spasibo.detection import GratitudeDetector
 from spasibo.detection.evaluation import read_corpus
 from spasibo.detection.normalize import swap_layout
 
 _REPO = Path(__file__).resolve().parents[1]
-_SHARED = Path("/work/shared/data")
 _SEED = 20261129
 _LONG_TEXT_CHARS = (1500, 2100, 4096, 9000)
 _TRANSLIT = str.maketrans("спасибоблагодарюмерц", "spasiboblagodarumerc")
 
 
 def _corpus_texts() -> Iterator[tuple[str, str]]:
-    for path in (_SHARED / "gratitude_dev.tsv", _REPO / "tests/detection/data/extra.tsv"):
+    for path in (shared_data("gratitude_dev.tsv"), _REPO / "tests/detection/data/extra.tsv"):
         for message in read_corpus(path):
             yield f"{path.name}:{message.line}", message.text
-    with (_SHARED / "ru_goemotions_validation.csv").open(encoding="utf-8", newline="") as stream:
+    with shared_data("ru_goemotions_validation.csv").open(encoding="utf-8", newline="") as stream:
         for line, row in enumerate(csv.DictReader(stream), start=2):
             yield f"goemotions:{line}", row["ru_text"]
 
