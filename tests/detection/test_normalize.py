@@ -85,6 +85,14 @@ def test_translit_ignores_cyrillic():
     assert transliterate("спасибо") is None
 
 
+def test_latin_lookalike_letters_in_a_cyrillic_word_read_as_cyrillic():
+    assert words("cпс Cпасибо спаcибо") == ["спс", "спасибо", "спасибо"]  # Latin c in each
+
+
+def test_words_in_latin_or_with_other_latin_letters_are_left_as_they_are():
+    assert words("cool спасиbо") == ["cool", "спасиbо"]
+
+
 def test_normalize_word_applies_every_step():
     assert normalize_word("СпасибООО") == "спасибо"
 

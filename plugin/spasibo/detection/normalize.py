@@ -63,6 +63,9 @@ _SAME_LENGTH = str.maketrans(
 _QWERTY = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`"
 _JCUKEN = "йцукенгшщзхъфывапролджэячсмитьбюё"
 _TO_CYRILLIC = str.maketrans(_QWERTY, _JCUKEN)
+# Latin letters drawn like Cyrillic ones in lower case, or in upper case before the word was lowered
+_TO_CYRILLIC_LOOKALIKE = str.maketrans("aceopxykmth", "асеорхукмтн")
+_LATIN_LETTER_RE = re.compile("[a-z]")
 _TO_LATIN = str.maketrans(_JCUKEN, _QWERTY)
 # A run of Latin letters with layout punctuation inside it ("cgfcb,j" is "спасибо" typed on QWERTY).
 LAYOUT_CHUNK_RE = re.compile(r"(?<![\w])[a-zA-Z]+(?:[\[\];',.`]+[a-zA-Z]+)+(?![\w])")
@@ -95,7 +98,7 @@ _WORD_FORMS_MAX = 100_000
 def _word_form(word: str) -> str:
     form = _WORD_FORMS.get(word)
     if form is None:
-        form = collapse_stretch(_COMBINING_RE.sub("", word.replace("ё", "е")))
+        form = collapse_stretch(_COMBINING_RE.sub("", cyrillic_lookalikes(word.replace("ё", "е"))))
         if len(_WORD_FORMS) >= _WORD_FORMS_MAX:
             _WORD_FORMS.clear()
         _WORD_FORMS[word] = form
@@ -108,9 +111,19 @@ def collapse_stretch(word: str) -> str:
 
 
 def normalize_word(word: str) -> str:
-    """The form a word is compared in: lower case, ё→е, no stress marks, stretched letters collapsed."""
-    word = _COMBINING_RE.sub("", word.lower().translate(_SAME_LENGTH))
+    """The form a word is compared in: lower case, ё→е, no stress marks, stretched letters collapsed, and
+    Latin lookalike letters inside a Cyrillic word read as the Cyrillic ones."""
+    word = _COMBINING_RE.sub("", cyrillic_lookalikes(word.lower().translate(_SAME_LENGTH)))
     return collapse_stretch(word)
+
+
+def cyrillic_lookalikes(word: str) -> str:
+    """A lower-case Cyrillic word with Latin letters that look the same ("cпс" with a Latin c, typed on a
+    keyboard that switched mid-word or by autocorrect) in Cyrillic; any other word as it is."""
+    if word.isascii() or not _LATIN_LETTER_RE.search(word):
+        return word
+    swapped = word.translate(_TO_CYRILLIC_LOOKALIKE)
+    return swapped if _LATIN_LETTER_RE.search(swapped) is None else word
 
 
 def swap_layout(word: str) -> str | None:
