@@ -23,7 +23,7 @@ def _stops(token: Token, scope: VetoScope) -> bool:
         return False
     if token.kind is Kind.END:
         return True
-    if token.kind is Kind.PUNCT:
+    if token.kind is Kind.PUNCT or token.kind is Kind.EMOJI:  # an emoji ends a phrase like a comma
         return scope is VetoScope.PHRASE
     return scope is VetoScope.CLAUSE and token.text in _BREAKERS
 
@@ -76,3 +76,9 @@ def test_windows_are_the_words_up_to_the_boundary(text, position, window, scope)
     before = _walk(tokens, position - 1, -1, scope)
     assert context.words_before(position, window, scope) == (before[-size:] if size else [])
     assert context.words_after(position, window, scope) == _walk(tokens, position, 1, scope)[:size]
+
+
+def test_a_phrase_window_stops_at_an_emoji():
+    context = _context("ноги не чувствую 😅 спасибо")
+    assert context.words_before(4, 3, VetoScope.PHRASE) == []
+    assert context.words_before(4, 3, VetoScope.SENTENCE) == ["не", "чувствую", "😅"]

@@ -13,6 +13,7 @@ from spasibo.phrases.pack import VetoScope
 
 _OPENING = {"«": "»", "“": "”", "„": "“", '"': '"', "‘": "’", "‚": "‘"}
 _OPENING_RE = re.compile("|".join(map(re.escape, _OPENING)))
+_PHRASE_STOPS = frozenset((Kind.END, Kind.PUNCT, Kind.EMOJI))
 WORD_KINDS = (Kind.WORD, Kind.EMOJI, Kind.NUMBER, Kind.CODE)
 PUNCT, END = Kind.PUNCT, Kind.END
 
@@ -107,13 +108,14 @@ class MessageContext:
         return words[low : min(high, low + window)]
 
     def _stops_of(self, scope: VetoScope) -> list[int]:
-        """Indices of the tokens a window of ``scope`` stops at: sentence ends, and for a phrase any mark,
-        for a clause a clause breaker ("но", "только"); none for the whole message."""
+        """Indices of the tokens a window of ``scope`` stops at: sentence ends, and for a phrase any mark or
+        emoji, for a clause a clause breaker ("но", "только"); none for the whole message."""
         stops = self._stops.get(scope)
         if stops is None:
             tokens = self.tokens
             if scope is VetoScope.PHRASE:
-                stops = [i for i, t in enumerate(tokens) if t.kind is Kind.END or t.kind is Kind.PUNCT]
+                # an emoji ends a phrase as a comma would: "ноги не чувствую 😅 Спасибо"
+                stops = [i for i, t in enumerate(tokens) if t.kind in _PHRASE_STOPS]
             elif scope is VetoScope.MESSAGE:
                 stops = []
             elif scope is VetoScope.CLAUSE:
