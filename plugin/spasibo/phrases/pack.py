@@ -22,7 +22,7 @@ class VetoPosition(StrEnum):
 class VetoScope(StrEnum):
     """How far a veto window may reach before a boundary stops it."""
 
-    PHRASE = "phrase"  # stops at any punctuation mark (a comma separates "не надо, спасибо")
+    PHRASE = "phrase"  # stops at any punctuation mark or emoji (a comma separates "не надо, спасибо")
     CLAUSE = "clause"  # stops at the end of a sentence or at a clause breaker ("но", "только")
     SENTENCE = "sentence"  # stops at the end of a sentence (. ! ? or a line break)
     MESSAGE = "message"  # never stops: a story's complaint sentences colour the thanks that ends it
