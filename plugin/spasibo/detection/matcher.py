@@ -7,6 +7,7 @@ as one edit. Words a pack lists as lookalikes ("благодаря") are never m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -32,6 +33,8 @@ _FUZZY_PENALTY_PER_EDIT = 8.0
 _MIN_FUZZY_LEN = 6  # "спаси" is one letter from "спасиб" and means "save": short words match exactly
 _ANCHOR_MIN_CHARS = 3  # "от" is in too many words to tell anything
 _MIN_ALTERNATIVE_LEN = 3  # "ty" on the other layout is "ен": too short to mean anything
+# A letter typed twice: two such runs in one word are stretching ("спаасибоо"), not spelling.
+_DOUBLED_RE = re.compile(r"([^\W\d_])\1")
 _MEMO_WORDS = 50_000  # distinct words remembered per detector before the memo starts over
 _AFFIX_LEN = 3  # letters at either end that a one-edit typo leaves intact in one of the two ends
 
@@ -145,7 +148,11 @@ class PhraseMatcher:
 
     @staticmethod
     def _forms(word: str) -> list[tuple[str, str]]:
-        """The word as written, typed on the other layout, and read as translit (for 3+ letters)."""
+        """The word as written, on the other layout, as translit, and with doubled letters undone.
+
+        Only for words of 3+ letters; the last only when the word has two doubled letters ("спаасибоо").
+        (Latin lookalike letters in a Cyrillic word are undone by the tokenizer: ``cyrillic_lookalikes``.)
+        """
         forms = [(word, "exact")]
         if len(word) >= _MIN_ALTERNATIVE_LEN:
             swapped = swap_layout(word)
@@ -154,6 +161,9 @@ class PhraseMatcher:
             cyrillic = transliterate(word)
             if cyrillic:
                 forms.append((cyrillic, "translit"))
+            squeezed = _DOUBLED_RE.sub(r"\1", word)
+            if len(word) - len(squeezed) >= 2:
+                forms.append((squeezed, "fuzzy"))
         return forms
 
     def find(

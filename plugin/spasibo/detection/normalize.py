@@ -67,10 +67,14 @@ _TO_CYRILLIC = str.maketrans(_QWERTY, _JCUKEN)
 _TO_CYRILLIC_LOOKALIKE = str.maketrans("aceopxykmth", "асеорхукмтн")
 _LATIN_LETTER_RE = re.compile("[a-z]")
 _TO_LATIN = str.maketrans(_JCUKEN, _QWERTY)
-# A run of Latin letters with layout punctuation inside it ("cgfcb,j" is "спасибо" typed on QWERTY).
-LAYOUT_CHUNK_RE = re.compile(r"(?<![\w])[a-zA-Z]+(?:[\[\];',.`]+[a-zA-Z]+)+(?![\w])")
+# A run of Latin letters with layout punctuation inside it ("cgfcb,j" is "спасибо" typed on QWERTY), or
+# starting with it (",kfujlfh." is "благодарю": б and ю sit on the comma and full stop keys).
+LAYOUT_CHUNK_RE = re.compile(
+    r"(?<![\w])[a-zA-Z]+(?:[\[\];',.`]+[a-zA-Z]+)+(?![\w])"
+    r"|(?<![\w\[\];',.`])[\[\];',.`]+[a-zA-Z]+(?:[\[\];',.`]+[a-zA-Z]+)*[\[\];',.`]*(?![\w])"
+)
 # What every such chunk holds: a cheap test that lets most texts skip the search for chunks.
-LAYOUT_HINT_RE = re.compile(r"[a-zA-Z][\[\];',.`]+[a-zA-Z]")
+LAYOUT_HINT_RE = re.compile(r"[\[\];',.`][a-zA-Z]")  # a layout key right before a Latin letter
 _LAYOUT_CHUNK_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ[];',.`")
 
 # Latin → Cyrillic transliteration, longest sequences first ("shch" before "sh" before "s").
