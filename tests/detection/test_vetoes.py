@@ -27,6 +27,18 @@ def test_sarcasm_anywhere_rejects_the_whole_message():
     assert not detect("Спасибо. Ну спасибо, опять никто не перезвонил").gratitude
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["ну спасибо вам огромное, выручили!", "Спасибо вам, конечно, огромное, выручили с записью"],
+)
+def test_warm_words_after_lift_an_ironic_opener(text):
+    assert detect(text).gratitude
+
+
+def test_warm_words_do_not_lift_other_complaint_cues():
+    assert not detect("ну спасибо, выручили, опять перенесли").gratitude
+
+
 def test_scare_quotes_after_thanks_are_sarcasm():
     assert detect("спасибо за «заботливого» мастера").reason == "sarcasm"
 

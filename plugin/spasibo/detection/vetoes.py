@@ -16,7 +16,7 @@ from spasibo.detection.cues import CueSet
 from spasibo.detection.matcher import PhraseMatch
 from spasibo.detection.normalize import Kind
 from spasibo.detection.settings import DetectorSettings
-from spasibo.phrases.pack import PhrasePack, VetoPosition, VetoRule
+from spasibo.phrases.pack import PhrasePack, VetoPosition, VetoRule, VetoScope
 
 QUOTED = "quoted"
 QUESTION = "question"
@@ -32,6 +32,7 @@ class CompiledVeto:
 
     rule: VetoRule
     cues: CueSet
+    unless: CueSet
 
 
 @dataclass(frozen=True)
@@ -50,14 +51,19 @@ class Vetoes:
         self._scare_quotes = settings.scare_quotes_are_sarcasm
         self._by_intent: dict[str, list[CompiledVeto]] = {}
         for pack in packs:
-            compiled = [CompiledVeto(rule, CueSet(rule.cues)) for rule in pack.vetoes]
+            compiled = [CompiledVeto(rule, CueSet(rule.cues), CueSet(rule.unless)) for rule in pack.vetoes]
             self._by_intent.setdefault(pack.intent, []).extend(compiled)
         # all cues of an intent in one set: a message holding none of them skips the rule loop
         self._any_cue = {
             intent: CueSet(cue for veto in vetoes for cue in veto.rule.cues)
             for intent, vetoes in self._by_intent.items()
         }
-        windows = [veto.rule.window for vetoes in self._by_intent.values() for veto in vetoes]
+        windows = [
+            window
+            for vetoes in self._by_intent.values()
+            for veto in vetoes
+            for window in (veto.rule.window, veto.rule.unless_window if veto.rule.unless else 0)
+        ]
         self.reach_words = max([_SCARE_QUOTE_WINDOW_WORDS, *windows])  # how far a context walk must see
 
     def check(self, match: PhraseMatch, context: MessageContext) -> VetoHit | None:
@@ -83,6 +89,10 @@ class Vetoes:
             else:
                 words = context.words_after(match.last, rule.window, rule.scope)
             if veto.cues.occurs_in(words):
+                if rule.unless and veto.unless.occurs_in(
+                    context.words_after(match.last, rule.unless_window, VetoScope.MESSAGE)
+                ):
+                    continue  # warm words after the thanks lift this rule ("ну спасибо, выручили!")
                 return VetoHit(rule.family, rule.message_wide)
         if self._scare_quotes and context.scare_quoted_after(match.last, _SCARE_QUOTE_WINDOW_WORDS):
             return VetoHit(SARCASM, message_wide=True)

@@ -34,6 +34,8 @@ class VetoRule(BaseModel):
     ``family`` is what the verdict's ``reason`` reports (``sarcasm``, ``negation``, ``reported``...).
     ``message_wide`` makes the veto reject every phrase in the message (an angry message gets no heart even
     when it also says thanks elsewhere). ``question_only`` makes it apply only in a sentence ending with "?".
+    ``unless`` cues among the words after the phrase (up to ``unless_window``, message-wide) lift this one
+    rule: "ну спасибо, выручили!" is warm although "ну спасибо, опять перенесли" is not.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -45,6 +47,8 @@ class VetoRule(BaseModel):
     cues: tuple[str, ...]
     message_wide: bool = False
     question_only: bool = False
+    unless: tuple[str, ...] = ()
+    unless_window: int = Field(default=12, ge=0, le=50)
 
 
 class PhrasePack(BaseModel):
