@@ -1,6 +1,6 @@
 """A feature whose extra is missing says which extra to install, in one line, instead of a bare import error.
 
-The fresh-venv test (tests/test_extras_install.py) checks the real installs; these hide one package in process.
+These hide one package in process; the real installs of each extra alone are checked in fresh venvs.
 """
 
 from __future__ import annotations
