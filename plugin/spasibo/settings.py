@@ -35,7 +35,7 @@ DEFAULT_DEDUPE_MAX_MESSAGES = 100_000  # bounds the memory of the duplicate chec
 def _one_emoji(text: str) -> str:
     # Stricter than what a transport accepts: "" (remove a reaction) makes no sense as a rule's reaction.
     if not is_single_emoji(text):
-        raise ValueError(f'expected exactly one emoji such as "❤️" or "👍", got {text!r}')
+        raise ValueError('expected exactly one emoji such as "❤️" or "👍"')
     return text
 
 
@@ -57,6 +57,8 @@ class RuleSettings(BaseModel):
     cooldown_s: float = Field(default=0.0, ge=0.0)
     reply: bool = True
     transport: Name | None = None
+    # where a message goes when no transport reaches its platform; unset, it is skipped (no_transport)
+    fallback_transport: Name | None = None
     name: str | None = None
 
     @property
