@@ -1,4 +1,4 @@
-"""The public input models refuse what they do not know, so a misspelt field is an error, not a silent default."""
+"""Public input models refuse what they do not know: a misspelt field is an error, not a silent default."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
 """``spasibo detect``: print the verdict on each text as one JSON object per line.
 
 Texts come from the command line, else from stdin: one text per line, or with ``--jsonl`` one
-``{"text": ...}`` object per line. Every input line gets exactly one output line, so outputs zip with inputs:
-a blank line gets ``{"line": N, "skipped": "blank line"}``, a bad line (invalid JSON, nesting too deep, a number
-too long, no string ``text``) an ``{"line": N, "error": ...}`` line, the stream goes on, and the exit code is 1
-at the end.
+``{"text": ...}`` object per line. Every input line gets exactly one output line, so outputs zip with
+inputs: a blank line gets ``{"line": N, "skipped": "blank line"}``, a bad line (invalid JSON, nesting too
+deep, a number too long, no string ``text``) an ``{"line": N, "error": ...}`` line, the stream goes on, and
+the exit code is 1 at the end.
 """
 
 from __future__ import annotations
