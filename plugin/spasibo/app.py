@@ -68,7 +68,7 @@ class Spasibo:
     ) -> None:
         self.settings = settings if settings is not None else SpasiboSettings()
         self.plugin_manager = plugin_manager if plugin_manager is not None else get_plugin_manager()
-        self.hooks = PluginHooks(self.plugin_manager)
+        self.hooks = PluginHooks(self.plugin_manager, slow_hook_s=self.settings.slow_hook_ms / 1000)
         self._clock = clock
         # Plugins are asked once, here, so a broken plugin fails at startup rather than on a customer message.
         self.packs = self._collect_packs()
