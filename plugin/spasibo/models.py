@@ -32,10 +32,11 @@ class IncomingMessage(BaseModel):
 
     ``chat`` and ``sender`` are kept exactly as they arrived (a WhatsApp JID such as
     ``79001234567@s.whatsapp.net``, ``120363...@g.us`` or ``1234567890@lid``; a Telegram chat id as a
-    string): a reaction must be addressed with the same key, never one rebuilt from a phone number.
+    string): a reaction must be addressed with the same key, never one rebuilt from a phone number. An unknown
+    field is an error (``timestamp=`` instead of ``sent_at=`` would otherwise be dropped silently).
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     platform: str = Platform.CONSOLE.value
     company_id: str = "default"
@@ -80,7 +81,7 @@ class Verdict(BaseModel):
 class ReactionRequest(BaseModel):
     """A reaction a rule decided to send: which emoji on which message, through which transport."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     message: IncomingMessage
     emoji: str
@@ -112,6 +113,7 @@ class SkipReason(StrEnum):
     TOO_OLD = "too_old"  # older than the rule's max_age (a backlog after a reconnect)
     DUPLICATE = "duplicate"  # this message id was already handled
     COOLDOWN = "cooldown"  # this chat got a reaction less than the rule's cooldown ago
+    NO_TRANSPORT = "no_transport"  # no transport reaches the message's platform (and no fallback is set)
     RATE_LIMITED = "rate_limited"  # the transport or service refused for rate
     TRANSPORT_ERROR = "transport_error"  # the transport raised; see Outcome.error
 

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from spasibo.service.keys import parse_key_entry
 from spasibo.whatsapp.settings import PoolSettings
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -26,7 +27,10 @@ class ServiceSettings(BaseSettings):
     once: it exists for tests and demos and must never be used for real traffic.
     """
 
-    model_config = SettingsConfigDict(env_prefix="SPASIBO_", env_file=None, extra="ignore", frozen=True)
+    # errors never echo input: keys and Redis passwords are among it
+    model_config = SettingsConfigDict(
+        env_prefix="SPASIBO_", env_file=None, extra="ignore", frozen=True, hide_input_in_errors=True
+    )
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
@@ -68,6 +72,13 @@ class ServiceSettings(BaseSettings):
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("api_keys", mode="after")
+    @classmethod
+    def _keys_name_their_companies(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            parse_key_entry(entry)  # raises naming the entry (its key hidden)
         return value
 
     @property

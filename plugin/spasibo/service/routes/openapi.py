@@ -15,6 +15,7 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """``responses=`` entries for ``statuses``, each with the ``ErrorAnswer`` body (and ``Retry-After``)."""
     descriptions = {
         401: "missing or invalid X-API-Key",
+        403: "this X-API-Key may not act for the company (error.field names where it was given)",
         404: "no session for this company",
         409: "conflict: unknown group message (pass sender), session exists, or the same request in flight",
         413: "request body too large",
