@@ -14,7 +14,10 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +83,8 @@ _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del
 class RedisLeases:
     """Company leases in Redis under ``<prefix>:lease:<company>``, valued with the owner's id and URL."""
 
-    def __init__(self, redis_url: str, *, prefix: str, me: Owner, ttl_s: float) -> None:
-        from redis.asyncio import Redis
-
-        self._redis = Redis.from_url(redis_url, decode_responses=True)
+    def __init__(self, redis: Redis, *, prefix: str, me: Owner, ttl_s: float) -> None:
+        self._redis = redis
         self._prefix = f"{prefix}:lease:"
         self._ttl_ms = max(1, int(ttl_s * 1000))
         self.me = me

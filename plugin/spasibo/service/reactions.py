@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass
@@ -12,7 +14,7 @@ from spasibo.service.errors import ServiceError, from_pool_error, retry_after_he
 from spasibo.service.idempotency import IdempotencyRecords, StoredAnswer
 from spasibo.service.keys import KeyGrant
 from spasibo.service.leases import Ownership
-from spasibo.service.limits import PhoneRateLimiter
+from spasibo.service.limits import CustomerRateLimiter
 from spasibo.service.metrics import ServiceMetrics
 from spasibo.service.schemas import ReactionAnswer, ReactionBody
 from spasibo.whatsapp.errors import InvalidInputError, UnknownCompanyError
@@ -113,7 +115,7 @@ class ReactionDesk:
         default_company: str,
         ownership: Ownership,
         records: IdempotencyRecords,
-        limiter: PhoneRateLimiter,
+        limiter: CustomerRateLimiter,
         metrics: ServiceMetrics,
     ) -> None:
         self.pool = pool
@@ -150,21 +152,28 @@ class ReactionDesk:
         if claim.answer is not None:
             self.metrics.reactions.labels("replayed").inc()
             return claim.answer
+        addressee = addressee_of(target)
         try:
-            addressee = addressee_of(target)
-            wait_s = await self.limiter.hit(f"{company_id}:{addressee}")
-            if wait_s is not None:
+            slot = await self.limiter.reserve(f"{company_id}:{addressee}")
+            if not slot.granted:
                 self.metrics.rate_limited.inc()
-                field = _field_naming(target, body)
                 raise ServiceError(
                     429,
                     "rate_limited",
                     f"{_masked(addressee)} already got {self.limiter.per_minute} reactions from company "
                     f"{company_id!r} in a minute",
-                    field=field,
-                    headers=retry_after_header(wait_s),
+                    field=_field_naming(target, body),
+                    headers=retry_after_header(slot.wait_s),
                 )
-            await self.pool.send_reaction(company_id, customer.chat, emoji, message_id, sender=body.sender)
+            try:
+                await self.pool.send_reaction(
+                    company_id, customer.chat, emoji, message_id, sender=body.sender
+                )
+            except BaseException:
+                # a reaction that did not go out does not use the customer's quota
+                with contextlib.suppress(Exception):  # the send's own error is the answer
+                    await asyncio.shield(self.limiter.release(slot))
+                raise
         except BaseException:
             await self.records.release(claim, fingerprint)
             raise

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from spasibo.service.keys import parse_key_entry
+from spasibo.service.shared_redis import DEFAULT_REDIS_TIMEOUT_S
 from spasibo.whatsapp.settings import PoolSettings
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -41,6 +42,9 @@ class ServiceSettings(BaseSettings):
     companies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     redis_url: str | None = None
     redis_key_prefix: str = "spasibo"
+    redis_timeout_s: float = Field(
+        default=DEFAULT_REDIS_TIMEOUT_S, gt=0
+    )  # every Redis call gives up after it
     rate_limit_per_phone_per_minute: int = Field(default=10, ge=1)
     idempotency_window_s: float = Field(default=600.0, gt=0)
     idempotency_wait_s: float = Field(

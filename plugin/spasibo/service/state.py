@@ -9,10 +9,11 @@ from fastapi import Request
 from spasibo.service.auth import ApiKeyCheck
 from spasibo.service.idempotency import IdempotencyRecords, MemoryRecords, RecordStorage, RedisRecords
 from spasibo.service.leases import LeaseKeeper, Owner, Ownership, RedisLeases, SoleOwnership
-from spasibo.service.limits import PhoneRateLimiter, limits_storage
+from spasibo.service.limits import CustomerRateLimiter, MemorySlots, RedisSlots, SlotStorage
 from spasibo.service.metrics import ServiceMetrics
 from spasibo.service.reactions import ReactionDesk
 from spasibo.service.settings import ServiceSettings
+from spasibo.service.shared_redis import connect_redis
 from spasibo.whatsapp.pool import SessionPool
 
 
@@ -24,7 +25,7 @@ class ServiceState:
     pool: SessionPool
     auth: ApiKeyCheck
     metrics: ServiceMetrics
-    limiter: PhoneRateLimiter
+    limiter: CustomerRateLimiter
     records: IdempotencyRecords
     keeper: LeaseKeeper
     desk: ReactionDesk
@@ -36,18 +37,21 @@ class ServiceState:
         me = Owner(settings.instance_id, settings.public_url)
         storage: RecordStorage
         ownership: Ownership
+        slots: SlotStorage
         if settings.redis_url:
-            storage = RedisRecords(settings.redis_url)
+            timeout_s = settings.redis_timeout_s
+            storage = RedisRecords(settings.redis_url, timeout_s=timeout_s)
             ownership = RedisLeases(
-                settings.redis_url, prefix=settings.redis_key_prefix, me=me, ttl_s=settings.lease_ttl_s
+                connect_redis(settings.redis_url, timeout_s),
+                prefix=settings.redis_key_prefix,
+                me=me,
+                ttl_s=settings.lease_ttl_s,
             )
+            slots = RedisSlots(connect_redis(settings.redis_url, timeout_s), settings.redis_key_prefix)
         else:
-            storage, ownership = MemoryRecords(), SoleOwnership(me)
+            storage, ownership, slots = MemoryRecords(), SoleOwnership(me), MemorySlots()
         metrics = ServiceMetrics()
-        limiter = PhoneRateLimiter(
-            limits_storage(settings.redis_url, settings.redis_key_prefix),
-            settings.rate_limit_per_phone_per_minute,
-        )
+        limiter = CustomerRateLimiter(slots, settings.rate_limit_per_phone_per_minute)
         records = IdempotencyRecords(
             storage,
             prefix=settings.redis_key_prefix,
