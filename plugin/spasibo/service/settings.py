@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -14,6 +15,7 @@ from spasibo.service.shared_redis import DEFAULT_REDIS_TIMEOUT_S
 from spasibo.whatsapp.settings import PoolSettings
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+REGISTRY_FILE_NAME = "sessions.json"
 
 
 def _default_instance_id() -> str:
@@ -60,6 +62,9 @@ class ServiceSettings(BaseSettings):
     # the WhatsApp side
     whatsapp_client: Literal["neonize", "fake"] = "neonize"
     whatsapp_auth_database: str = "whatsapp-auth"
+    # companies added through the API, without Redis (with it they are kept in Redis); default: sessions.json
+    # in the auth database's directory (in the working directory when the logins are in PostgreSQL)
+    session_registry_path: str | None = None
     fake_send_delay_s: float = Field(default=0.0, ge=0)  # fake client only: keeps sends in flight
 
     @model_validator(mode="after")
@@ -94,6 +99,14 @@ class ServiceSettings(BaseSettings):
     def on_loopback(self) -> bool:
         """True when the service listens on a loopback address only."""
         return self.host in LOOPBACK_HOSTS or self.host.startswith("127.")
+
+    def registry_file(self) -> Path:
+        """Where the session registry is kept without Redis (see ``session_registry_path``)."""
+        if self.session_registry_path:
+            return Path(self.session_registry_path)
+        if self.pool_settings().uses_postgres:
+            return Path(REGISTRY_FILE_NAME)
+        return Path(self.whatsapp_auth_database) / REGISTRY_FILE_NAME
 
     def pool_settings(self) -> PoolSettings:
         """The session pool's settings; its shutdown deadline is the service's."""
