@@ -131,7 +131,7 @@ async def run(
         stop_on_signals(stopping)
 
     async def on_message(message: IncomingMessage) -> None:
-        outcome = await app.feed(message)
+        outcome = await app.feed(message, wait_for_reaction=False)  # the answer never waits for the ❤️
         print(f"> {message.chat}: {message.text}", file=out)
         print("\n".join(describe(outcome, bot.answer)), file=out, flush=True)
 
@@ -159,4 +159,5 @@ async def run(
             flush=True,
         )
         await stopping.wait()
+        await app.drain()  # reactions still going out in the background need the pool open
     return 0

@@ -71,7 +71,7 @@ async def test_qr_is_drawn_then_a_thanks_after_pairing_gets_a_heart(
     client.pair_success()
     await screen.shows("is connected")
     await client.incoming_text("Спасибо большое!", chat=CUSTOMER, message_id="3A00000000000000AA")
-    await screen.shows("reacted ❤️")
+    await screen.shows("reacting ❤️")  # printed before the reaction went out: the answer never waits for it
     stopping.set()
     assert await task == 0
     [(to, message)] = client.sent
