@@ -1,6 +1,6 @@
-"""Every code example in README.md works: each ```python block runs, each ```python no-run block (one that
-needs a phone or a live bot) at least compiles and imports what it names, and each ```toml block is valid
-``SpasiboSettings``."""
+"""Every code example in README.md works and shows what it claims: each ```python block runs and, when a
+```text block follows it, prints exactly that; each ```python no-run block (one that needs a phone or a live
+bot) at least compiles and imports what it names; and each ```toml block is valid ``SpasiboSettings``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from spasibo.settings import settings_from_mapping
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 _BLOCK_RE = re.compile(r"^```(python|toml)([^\n]*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+# a ```text block after a python block, with at most one paragraph of prose between: what the example prints
+_OUTPUT_RE = re.compile(r"\n\n(?:(?:[^`\n][^\n]*\n)+\n)?```text\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
 def blocks(language: str, *, runnable: bool = True) -> list[tuple[int, str]]:
@@ -33,10 +35,28 @@ def _block_id(value: object) -> str:
     return f"README.md:{value}" if isinstance(value, int) else ""
 
 
+def printed_output(line: int) -> str | None:
+    """The ```text block that follows the python block starting at ``line``, if any."""
+    text = README.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    start = sum(len(part) for part in lines[: line - 1])
+    end = text.index("\n```", start + 3) + len("\n```")
+    match = _OUTPUT_RE.match(text[end:])
+    return match.group(1) if match else None
+
+
 @pytest.mark.parametrize(("line", "code"), blocks("python"), ids=_block_id)
-def test_readme_python_block_runs(line: int, code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readme_python_block_runs_and_prints_what_the_readme_shows(
+    line: int, code: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(ROOT)  # examples name files relative to the repository root
     exec(compile(code, f"README.md:{line}", "exec"), {"__name__": "readme"})
+    expected = printed_output(line)
+    printed = capsys.readouterr().out
+    if expected is None:
+        assert "print(" not in code, f"README.md:{line} prints, but no ```text block shows what"
+    else:
+        assert printed == expected
 
 
 @pytest.mark.parametrize(("line", "code"), blocks("python", runnable=False), ids=_block_id)

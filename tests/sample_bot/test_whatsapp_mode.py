@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import asyncio
 import io
 import sys
@@ -121,13 +123,27 @@ def test_without_the_whatsapp_extra_one_line_names_the_extra(
     assert "pip install 'spasibo[whatsapp]'" in error
 
 
+@pytest.mark.postgres
 async def test_a_postgres_auth_database_goes_to_neonize_as_the_url(
-    whatsapp: ModuleType, tmp_path: Path
+    whatsapp: ModuleType, tmp_path: Path, postgres_url: str
 ) -> None:
-    url = "postgres://postgres@127.0.0.1:5432/whatsapp_auth"
+    url = postgres_url
     task, stopping, screen, factory = await start_bot(whatsapp, tmp_path, auth_database=url)
     await screen.shows("Scan it in WhatsApp")
     stopping.set()
     assert await task == 0
     assert factory.database_names == {url}
     assert not (tmp_path / "auth").exists()
+
+
+@pytest.mark.postgres
+async def test_a_missing_postgres_database_is_said_at_once_not_as_a_failed_pairing(
+    whatsapp: ModuleType, tmp_path: Path, postgres_url: str
+) -> None:
+    missing = urlsplit(postgres_url)._replace(path="/spasibo_no_such_database").geturl()
+    task, _, _, factory = await start_bot(whatsapp, tmp_path, auth_database=missing)
+    with pytest.raises(
+        ConfigError, match=r"database 'spasibo_no_such_database' does not exist: create it first"
+    ):
+        await asyncio.wait_for(task, 10)
+    assert factory.database_names == set()  # no session was started
