@@ -1,4 +1,4 @@
-"""check_postgres names the real reason neonize could not use a PostgreSQL auth database, against a real server."""
+"""check_postgres names why neonize could not use a PostgreSQL auth database (against a real server)."""
 
 from __future__ import annotations
 
