@@ -87,8 +87,12 @@ class Spasibo:
         return cls(load_settings(path), plugin_manager=plugin_manager, clock=clock)
 
     def _collect_packs(self) -> tuple[PhrasePack, ...]:
-        """The registered phrase packs in the configured languages; a language no pack covers is an error."""
-        packs = self.hooks.phrase_packs()
+        """The bot's own phrase files and the registered packs, in the configured languages; a language no
+        pack covers is an error, and so is a bad phrase file (each problem with its file and line).
+        """
+        from spasibo.phrases import load_pack
+
+        packs = [*(load_pack(path) for path in self.settings.phrases), *self.hooks.phrase_packs()]
         wanted = self.settings.languages
         if not wanted:
             return tuple(packs)
