@@ -9,7 +9,7 @@ HOOK_FILES := $(shell find hooks -type f -not -path '*/__pycache__/*' -not -path
 # whether or not `make test` ran before; the tests that need them put this directory on their path.
 EXAMPLE_PLUGINS := $(VENV)/example-plugins
 
-.PHONY: run test lint clean
+.PHONY: run test lint clean model evaluate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ run: $(VENV)/.core
 
 test: $(VENV)/.dev $(VENV)/.example-plugins
 	SPASIBO_EXAMPLE_PLUGINS=$(CURDIR)/$(EXAMPLE_PLUGINS) $(BIN)/python -m pytest
+
+# Rebuild the judge's weights (plugin/spasibo/data/judge.json) from training/data, deterministically.
+model: $(VENV)/.dev
+	$(BIN)/python -m training.train
+
+# Measure the detector on the frozen test set (training/data/frozen) and any FILES=... given.
+evaluate: $(VENV)/.dev
+	$(BIN)/python -m training.evaluate --frozen $(FILES)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

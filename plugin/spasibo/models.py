@@ -55,8 +55,11 @@ class Verdict(BaseModel):
     ``gratitude`` says whether to treat the text as thanks; ``closing`` whether it is *only* thanks plus
     pleasantries, so the host need not answer it. ``score`` is 0–100. ``match`` and ``span`` point at the
     phrase that decided it (``span`` is a ``[start, end)`` slice of the original text). ``reason`` says why
-    a thanks-like text was rejected (a veto such as sarcasm or negation); ``truncated`` that only part of a
-    very long text was read.
+    a thanks-like text was rejected (a rule's family such as ``negation``, or ``judge`` when the trained
+    judge found it insincere); ``truncated`` that only part of a very long text was read. For gratitude
+    ``score`` is the judge's calibrated probability × 100 and ``closing_score`` the same for closing;
+    ``rule`` is the id of the hard rule that decided (``ru.not_said``), else ``judge`` names the judge that
+    did (``linear`` for the built-in model).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -70,6 +73,9 @@ class Verdict(BaseModel):
     language: str | None = None
     reason: str | None = None
     truncated: bool = False
+    closing_score: float = Field(default=0.0, ge=0.0, le=100.0)
+    rule: str | None = None
+    judge: str | None = None
 
 
 class ReactionRequest(BaseModel):

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import signal
+import socket
+import subprocess
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from service.support import ServeProcess, Service, running_service, start_serve, stop_serve
+from spasibo.testing.service import free_port
 
 
 @pytest.fixture
@@ -28,6 +33,28 @@ def redis_prefix(redis_url: str) -> Iterator[str]:
     for key in client.scan_iter(f"{prefix}*"):
         client.delete(key)
     client.close()
+
+
+@pytest.fixture
+def private_redis(redis_server_binary: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A redis-server of this test's own on a free loopback port, so the test may pause or kill it."""
+    port = free_port()
+    process = subprocess.Popen(
+        [redis_server_binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0", process
+    process.send_signal(signal.SIGCONT)  # a paused server would not die of SIGKILL before it resumes
+    process.kill()
+    process.wait()
 
 
 @pytest.fixture(scope="module")

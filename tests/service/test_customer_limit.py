@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from service.support import running_service
 
 CHAT = "79001234567@s.whatsapp.net"
@@ -42,3 +44,26 @@ async def test_one_companys_reactions_leave_another_companys_limit_alone() -> No
         assert (await service.react(companyId="acme", messageId="1")).status_code == 200
         assert (await service.react(companyId="acme", messageId="2")).status_code == 429
         assert (await service.react(companyId="globex", messageId="3")).status_code == 200
+
+
+async def test_failed_sends_do_not_use_the_customers_quota() -> None:
+    async with running_service(rate_limit_per_phone_per_minute=4) as service:
+        client = service.factory.latest["default"]
+        client.send_error = "server refused"
+        for n in range(4):  # fewer than the breaker's threshold: every one reaches WhatsApp and fails
+            assert (await service.react(messageId=f"F{n}")).status_code == 502
+        client.send_error = None
+        statuses = [(await service.react(messageId=f"OK{n}")).status_code for n in range(5)]
+        assert statuses == [200] * 4 + [429]
+
+
+async def test_refused_sends_do_not_use_the_customers_quota() -> None:
+    async with running_service(rate_limit_per_phone_per_minute=1) as service:
+        service.factory.latest["default"].disconnect_event()
+        await asyncio.sleep(0)
+        for n in range(3):
+            assert (await service.react(messageId=f"R{n}")).status_code == 503
+        await service.pool.remove_session("default")
+        await service.pool.add_session("default")
+        assert (await service.react(messageId="OK1")).status_code == 200
+        assert (await service.react(messageId="OK2")).status_code == 429

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass
@@ -11,11 +13,11 @@ from spasibo.service.auth import require_company
 from spasibo.service.errors import ServiceError, from_pool_error, retry_after_header
 from spasibo.service.idempotency import IdempotencyRecords, StoredAnswer
 from spasibo.service.keys import KeyGrant
-from spasibo.service.leases import Ownership
-from spasibo.service.limits import PhoneRateLimiter
+from spasibo.service.limits import CustomerRateLimiter
 from spasibo.service.metrics import ServiceMetrics
+from spasibo.service.placement import CompanyPlacement
 from spasibo.service.schemas import ReactionAnswer, ReactionBody
-from spasibo.whatsapp.errors import InvalidInputError, UnknownCompanyError
+from spasibo.whatsapp.errors import InvalidInputError
 from spasibo.whatsapp.pool import SessionPool
 from spasibo.whatsapp.reactions import (
     USER_SERVER,
@@ -100,10 +102,10 @@ class ReactionDesk:
     """Turns a valid ``ReactionBody`` into a sent reaction (or a typed refusal), exactly once per key.
 
     Order matters: input is checked first (a bad request costs nothing and never reaches the pool), then
-    the key's grant (403), then ownership (421 for a company another instance holds), then the address the
-    pool would send to, then the idempotency record (a duplicate is answered without counting against the
-    customer's limit), then the per-customer limit of the company (``addressee_of``: what is actually
-    addressed), then the pool.
+    the key's grant (403), then placement (421 for a company another instance holds, 503 while it moves),
+    then the address the pool would send to, then the idempotency record (a duplicate is answered without
+    counting against the customer's limit), then the per-customer limit of the company (``addressee_of``:
+    what is actually addressed), then the pool.
     """
 
     def __init__(
@@ -111,14 +113,14 @@ class ReactionDesk:
         pool: SessionPool,
         *,
         default_company: str,
-        ownership: Ownership,
+        placement: CompanyPlacement,
         records: IdempotencyRecords,
-        limiter: PhoneRateLimiter,
+        limiter: CustomerRateLimiter,
         metrics: ServiceMetrics,
     ) -> None:
         self.pool = pool
         self.default_company = default_company
-        self.ownership = ownership
+        self.placement = placement
         self.records = records
         self.limiter = limiter
         self.metrics = metrics
@@ -139,7 +141,7 @@ class ReactionDesk:
         except InvalidInputError as error:
             raise from_pool_error(error) from None
         require_company(grant, company_id)
-        await self._check_owner(company_id)
+        await self.placement.require_here(company_id)
         target = self.pool.address_of(company_id, customer.chat, message_id, sender=body.sender)
         fingerprint = hashlib.sha256(
             json.dumps([company_id, customer.phone, message_id, emoji, body.chat, body.sender]).encode()
@@ -150,21 +152,28 @@ class ReactionDesk:
         if claim.answer is not None:
             self.metrics.reactions.labels("replayed").inc()
             return claim.answer
+        addressee = addressee_of(target)
         try:
-            addressee = addressee_of(target)
-            wait_s = await self.limiter.hit(f"{company_id}:{addressee}")
-            if wait_s is not None:
+            slot = await self.limiter.reserve(f"{company_id}:{addressee}")
+            if not slot.granted:
                 self.metrics.rate_limited.inc()
-                field = _field_naming(target, body)
                 raise ServiceError(
                     429,
                     "rate_limited",
                     f"{_masked(addressee)} already got {self.limiter.per_minute} reactions from company "
                     f"{company_id!r} in a minute",
-                    field=field,
-                    headers=retry_after_header(wait_s),
+                    field=_field_naming(target, body),
+                    headers=retry_after_header(slot.wait_s),
                 )
-            await self.pool.send_reaction(company_id, customer.chat, emoji, message_id, sender=body.sender)
+            try:
+                await self.pool.send_reaction(
+                    company_id, customer.chat, emoji, message_id, sender=body.sender
+                )
+            except BaseException:
+                # a reaction that did not go out does not use the customer's quota
+                with contextlib.suppress(Exception):  # the send's own error is the answer
+                    await asyncio.shield(self.limiter.release(slot))
+                raise
         except BaseException:
             await self.records.release(claim, fingerprint)
             raise
@@ -173,23 +182,3 @@ class ReactionDesk:
         await self.records.complete(claim, fingerprint, stored)
         self.metrics.reactions.labels("sent").inc()
         return stored
-
-    async def _check_owner(self, company_id: str) -> None:
-        """Pass when the company's session is here; else 421 naming its owner, or 404 when nobody has it."""
-        try:
-            self.pool.session(company_id)
-            return
-        except UnknownCompanyError as error:
-            missing = error
-        owner = await self.ownership.owner_of(company_id)
-        if owner is None or owner == self.ownership.me:
-            raise missing
-        raise ServiceError(
-            421,
-            "owned_elsewhere",
-            f"company {company_id!r} is served by instance {owner.instance!r}"
-            + (f" at {owner.url}" if owner.url else ""),
-            field="companyId",
-            owner=owner.instance,
-            ownerUrl=owner.url,
-        )

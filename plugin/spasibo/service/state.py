@@ -9,10 +9,13 @@ from fastapi import Request
 from spasibo.service.auth import ApiKeyCheck
 from spasibo.service.idempotency import IdempotencyRecords, MemoryRecords, RecordStorage, RedisRecords
 from spasibo.service.leases import LeaseKeeper, Owner, Ownership, RedisLeases, SoleOwnership
-from spasibo.service.limits import PhoneRateLimiter, limits_storage
+from spasibo.service.limits import CustomerRateLimiter, MemorySlots, RedisSlots, SlotStorage
 from spasibo.service.metrics import ServiceMetrics
+from spasibo.service.placement import CompanyPlacement
 from spasibo.service.reactions import ReactionDesk
+from spasibo.service.session_registry import FileRegistry, RedisRegistry, SessionRegistry
 from spasibo.service.settings import ServiceSettings
+from spasibo.service.shared_redis import connect_redis
 from spasibo.whatsapp.pool import SessionPool
 
 
@@ -24,10 +27,11 @@ class ServiceState:
     pool: SessionPool
     auth: ApiKeyCheck
     metrics: ServiceMetrics
-    limiter: PhoneRateLimiter
+    limiter: CustomerRateLimiter
     records: IdempotencyRecords
     keeper: LeaseKeeper
     desk: ReactionDesk
+    placement: CompanyPlacement
     ready: bool = False
 
     @classmethod
@@ -36,18 +40,24 @@ class ServiceState:
         me = Owner(settings.instance_id, settings.public_url)
         storage: RecordStorage
         ownership: Ownership
+        slots: SlotStorage
+        registry: SessionRegistry
         if settings.redis_url:
-            storage = RedisRecords(settings.redis_url)
+            timeout_s = settings.redis_timeout_s
+            storage = RedisRecords(settings.redis_url, timeout_s=timeout_s)
             ownership = RedisLeases(
-                settings.redis_url, prefix=settings.redis_key_prefix, me=me, ttl_s=settings.lease_ttl_s
+                connect_redis(settings.redis_url, timeout_s),
+                prefix=settings.redis_key_prefix,
+                me=me,
+                ttl_s=settings.lease_ttl_s,
             )
+            slots = RedisSlots(connect_redis(settings.redis_url, timeout_s), settings.redis_key_prefix)
+            registry = RedisRegistry(connect_redis(settings.redis_url, timeout_s), settings.redis_key_prefix)
         else:
-            storage, ownership = MemoryRecords(), SoleOwnership(me)
+            storage, ownership, slots = MemoryRecords(), SoleOwnership(me), MemorySlots()
+            registry = FileRegistry(settings.registry_file())
         metrics = ServiceMetrics()
-        limiter = PhoneRateLimiter(
-            limits_storage(settings.redis_url, settings.redis_key_prefix),
-            settings.rate_limit_per_phone_per_minute,
-        )
+        limiter = CustomerRateLimiter(slots, settings.rate_limit_per_phone_per_minute)
         records = IdempotencyRecords(
             storage,
             prefix=settings.redis_key_prefix,
@@ -65,19 +75,22 @@ class ServiceState:
         keeper = LeaseKeeper(
             ownership,
             wanted=list(settings.companies),
+            registry=registry,
             renew_interval_s=settings.lease_renew_interval_s,
             on_gained=start_session,
             on_lost=stop_session,
         )
+        placement = CompanyPlacement(pool, keeper, retry_after_s=settings.lease_renew_interval_s)
         desk = ReactionDesk(
             pool,
             default_company=settings.default_company,
-            ownership=ownership,
+            placement=placement,
             records=records,
             limiter=limiter,
             metrics=metrics,
         )
-        return cls(settings, pool, ApiKeyCheck(settings.api_keys), metrics, limiter, records, keeper, desk)
+        auth = ApiKeyCheck(settings.api_keys)
+        return cls(settings, pool, auth, metrics, limiter, records, keeper, desk, placement)
 
     async def start(self) -> None:
         """Start the pool, claim and start the configured companies' sessions, keep the leases."""

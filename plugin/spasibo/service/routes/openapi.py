@@ -24,7 +24,8 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         429: "this customer (phone, or group sender without one) got too many reactions in the last minute",
         500: "unexpected error (no details in production)",
         502: "WhatsApp refused or failed the call",
-        503: "session not connected, circuit breaker open, or pool unavailable",
+        503: "session not connected, circuit breaker open, pool or Redis unavailable, or the company moving "
+        "between instances",
         504: "pairing timed out",
     }
     return {

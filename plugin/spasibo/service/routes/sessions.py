@@ -79,6 +79,7 @@ async def add_session(body: AddSessionBody, request: Request) -> PairingAnswer:
         )
     try:
         info = await state.pool.add_session(company_id, body.phone)
+        await state.keeper.keep(company_id)
     except BaseException:
         await state.keeper.give_up(company_id)
         raise
@@ -87,21 +88,25 @@ async def add_session(body: AddSessionBody, request: Request) -> PairingAnswer:
     )
 
 
-@router.delete("/{company_id}", response_model=Done, responses=errors(401, 403, 404, 422, 500))
+@router.delete("/{company_id}", response_model=Done, responses=errors(401, 403, 404, 421, 422, 500, 503))
 async def remove_session(company_id: CompanyId, request: Request) -> Done:
     """Stop the company's session here and release its lease (its stored login stays valid)."""
     state = service_state(request)
     company_id = _company(request, company_id)
+    await state.placement.require_here(company_id)  # never stop wanting a company we only stand by for
     await state.pool.remove_session(company_id)
     await state.keeper.give_up(company_id)
     return Done(companyId=company_id)
 
 
-@router.post("/{company_id}/logout", response_model=Done, responses=errors(401, 403, 404, 422, 500, 502))
+@router.post(
+    "/{company_id}/logout", response_model=Done, responses=errors(401, 403, 404, 421, 422, 500, 502, 503)
+)
 async def logout(company_id: CompanyId, request: Request) -> Done:
     """Log the company out of WhatsApp (its login becomes invalid) and remove the session."""
     state = service_state(request)
     company_id = _company(request, company_id)
+    await state.placement.require_here(company_id)  # a standby must not give up its takeover
     try:
         await state.pool.logout(company_id)
     finally:
