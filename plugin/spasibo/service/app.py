@@ -61,5 +61,7 @@ def create_app(settings: ServiceSettings | None = None, pool: SessionPool | None
     app.include_router(reaction.router, dependencies=protected)
     app.include_router(sessions.router, dependencies=protected)
     app.include_router(health.router)
-    app.add_middleware(BodyLimit, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit, max_body_bytes=settings.max_body_bytes, read_timeout_s=settings.request_read_timeout_s
+    )
     return app
