@@ -114,6 +114,15 @@ class GratitudeDetector:
         candidate = self._candidate(gratitude, context, truncated) if gratitude else None
         return candidate if isinstance(candidate, Candidate) else None
 
+    def rule_hits(self, text: str) -> list[tuple[PhraseMatch, list[RuleHit]]]:
+        """Every phrase found in ``text`` with every rule that fires on it (for explanations)."""
+        found = self._find(text)
+        if isinstance(found, Verdict):
+            return []
+        matches, context, _ = found
+        script = script_of_words(context.words)
+        return [(match, self._vetoes.hits(match, context, script)) for match in matches]
+
     def _find(self, text: str) -> Verdict | tuple[list[PhraseMatch], MessageContext, bool]:
         """The phrases found in ``text`` with their context, or the verdict when there are none."""
         if not isinstance(text, str):  # a host passing None or a number gets a verdict, not a crash

@@ -18,7 +18,7 @@ from importlib import resources
 from typing import Any
 
 from spasibo.detection.candidate import Candidate, Judgement
-from spasibo.detection.features import FeatureConfig, all_features, candidate_features, char_ngrams
+from spasibo.detection.features import FeatureConfig, candidate_features, char_ngrams
 from spasibo.errors import ConfigError
 
 MODEL_RESOURCE = "data/judge.json"
@@ -137,17 +137,20 @@ class LinearJudge:
         return Judgement(for_gratitude.probability(gratitude), for_closing.probability(closing), JUDGE_NAME)
 
     def explain(self, candidate: Candidate, top: int = 8) -> dict[str, list[tuple[str, float]]]:
-        """Per head, the ``top`` features that pushed it most (positive: towards yes), repeats summed."""
+        """Per head, the ``top`` features that pushed it most (positive: towards yes); repeats are summed,
+        and a word's character n-grams count as one feature ``chars:<word>``."""
         model = self.model
+        found = candidate_features(candidate, model.config)
         totals: dict[str, tuple[float, float]] = {}
-        for feature in all_features(candidate_features(candidate, model.config), model.config):
-            pair = model.weights.get(feature)
-            if pair is not None:
-                old = totals.get(feature, _NO_WEIGHT)
-                totals[feature] = (old[0] + pair[0], old[1] + pair[1])
+        pushes = [(f, model.weights.get(f, _NO_WEIGHT)) for f in found.features]
+        pushes.extend((f"chars:{word}", self._word_sum(word)) for word in found.words)
+        for feature, pair in pushes:
+            old = totals.get(feature, _NO_WEIGHT)
+            totals[feature] = (old[0] + pair[0], old[1] + pair[1])
         return {
-            head: sorted(((f, w[index]) for f, w in totals.items() if w[index]), key=lambda fw: -abs(fw[1]))[
-                :top
-            ]
+            head: sorted(
+                ((feature, pair[index]) for feature, pair in totals.items() if pair[index]),
+                key=lambda item: -abs(item[1]),
+            )[:top]
             for index, head in enumerate((GRATITUDE, CLOSING))
         }
