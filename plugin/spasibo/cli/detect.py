@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--explain",
         action="store_true",
-        help="explain each TEXT: the phrases found, every rule that fired, the features that pushed the judge",
+        help="explain each TEXT: the phrases found, every rule that fired, what pushed the judge",
     )
 
 
