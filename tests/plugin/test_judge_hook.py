@@ -76,7 +76,7 @@ class StubModel(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def hosted_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def hosted_model(monkeypatch: pytest.MonkeyPatch, example_plugins) -> Iterator[list[str]]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), StubModel)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
