@@ -40,8 +40,8 @@ from training.evaluate import Figures, evaluate
 MODEL_FILE = ROOT.parent / "plugin" / "spasibo" / "data" / "judge.json"
 REPORT_FILE = ROOT / "report.json"
 MIN_COUNT = 2
-C_GRID = (0.1, 0.3, 1.0, 3.0)
-CHAR_SCALES = (0.2, 1.0)  # a character n-gram column holds this instead of 1; its weight is scaled back
+C_GRID = (0.1, 0.3, 1.0)
+CHAR_SCALES = (0.1, 0.2)  # a character n-gram column holds this instead of 1; its weight is scaled back
 PRUNE = 0.01
 DIGITS = 4
 SLACK = 0.01
