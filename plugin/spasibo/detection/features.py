@@ -41,8 +41,8 @@ class FeatureConfig:
 
 
 class CandidateFeatures(NamedTuple):
-    """A candidate's features: ``features`` (all but character n-grams) and the ``words`` whose character
-    n-grams (``char_ngrams``) count too, each once per occurrence."""
+    """A candidate's features: ``features``, and the ``words`` whose own features (``word_features``: the
+    unigram and the character n-grams) count too, each once per occurrence."""
 
     features: list[str]
     words: list[str]
@@ -83,26 +83,31 @@ def candidate_features(candidate: Candidate, config: FeatureConfig) -> Candidate
             sequence.append(token.text)
     if high == len(tokens):
         sequence.append("$")
-    features = ["w:" + word for word in sequence]
+    word_set = set(words)
+    features = ["w:" + item for item in sequence if item not in word_set]
     features.extend(f"b:{left} {right}" for left, right in pairwise(sequence))
     _finder_features(features, candidate)
     return CandidateFeatures(features, words)
 
 
-def char_ngrams(word: str, config: FeatureConfig) -> list[str]:
-    """The character n-grams of one word, with ``<`` and ``>`` marking its ends, as features."""
+def word_features(word: str, config: FeatureConfig) -> list[str]:
+    """The features one word brings wherever it stands: its unigram and its character n-grams (with ``<``
+    and ``>`` marking its ends)."""
     marked = f"<{word}>"
     size = len(marked)
     return [
-        "c:" + marked[start : start + n]
-        for n in range(config.char_min, min(config.char_max, size) + 1)
-        for start in range(size - n + 1)
+        "w:" + word,
+        *(
+            "c:" + marked[start : start + n]
+            for n in range(config.char_min, min(config.char_max, size) + 1)
+            for start in range(size - n + 1)
+        ),
     ]
 
 
 def all_features(found: CandidateFeatures, config: FeatureConfig) -> list[str]:
-    """Every feature, character n-grams included, once per occurrence (for training and explanations)."""
-    return [*found.features, *(ngram for word in found.words for ngram in char_ngrams(word, config))]
+    """Every feature once per occurrence, the words' own included (for training and explanations)."""
+    return [*found.features, *(feature for word in found.words for feature in word_features(word, config))]
 
 
 def _finder_features(features: list[str], candidate: Candidate) -> None:

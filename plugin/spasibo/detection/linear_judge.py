@@ -5,7 +5,8 @@ string and the Platt scaling fitted on held-out writers, so ``probability = 1 / 
 calibrated; plus the feature settings and the default thresholds chosen on validation. It is built by
 ``make model`` (see ``training/``) and read with plain dictionaries: no numpy or scikit-learn at runtime.
 The file is read on the first judgement, not at import. Both heads are scored in one pass: each feature
-maps to its pair of weights, and the character n-grams of a word are summed once and remembered.
+maps to its pair of weights, and a word's own features (unigram, character n-grams) are summed once and
+remembered.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from importlib import resources
 from typing import Any
 
 from spasibo.detection.candidate import Candidate, Judgement
-from spasibo.detection.features import FeatureConfig, candidate_features, char_ngrams
+from spasibo.detection.features import FeatureConfig, candidate_features, word_features
 from spasibo.errors import ConfigError
 
 MODEL_RESOURCE = "data/judge.json"
@@ -121,8 +122,8 @@ class LinearJudge:
     def _word_sum(self, word: str) -> tuple[float, float]:
         model = self.model
         gratitude = closing = 0.0
-        for ngram in char_ngrams(word, model.config):
-            pair = model.weights.get(ngram)
+        for feature in word_features(word, model.config):
+            pair = model.weights.get(feature)
             if pair is not None:
                 gratitude += pair[0]
                 closing += pair[1]
@@ -138,12 +139,12 @@ class LinearJudge:
 
     def explain(self, candidate: Candidate, top: int = 8) -> dict[str, list[tuple[str, float]]]:
         """Per head, the ``top`` features that pushed it most (positive: towards yes); repeats are summed,
-        and a word's character n-grams count as one feature ``chars:<word>``."""
+        and a word's own features (unigram and character n-grams) count as one, ``word:<word>``."""
         model = self.model
         found = candidate_features(candidate, model.config)
         totals: dict[str, tuple[float, float]] = {}
         pushes = [(f, model.weights.get(f, _NO_WEIGHT)) for f in found.features]
-        pushes.extend((f"chars:{word}", self._word_sum(word)) for word in found.words)
+        pushes.extend((f"word:{word}", self._word_sum(word)) for word in found.words)
         for feature, pair in pushes:
             old = totals.get(feature, _NO_WEIGHT)
             totals[feature] = (old[0] + pair[0], old[1] + pair[1])
