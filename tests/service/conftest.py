@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from service.support import ServeProcess, Service, running_service, start_serve, stop_serve
+from spasibo.testing.service import free_port
 
 
 @pytest.fixture
@@ -36,3 +40,24 @@ def served() -> Iterator[ServeProcess]:
     process = start_serve({})
     yield process
     stop_serve(process)
+
+
+@pytest.fixture
+def private_redis(redis_server_binary: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A redis-server of this test's own on a free loopback port, so the test may kill it."""
+    port = free_port()
+    process = subprocess.Popen(
+        [redis_server_binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0", process
+    process.kill()
+    process.wait()

@@ -105,12 +105,11 @@ class ReactionDesk:
         except InvalidInputError as error:
             raise from_pool_error(error) from None
         await self._check_owner(company_id)
-        fingerprint = hashlib.sha256(
-            json.dumps([company_id, customer.phone, message_id, emoji, body.chat, body.sender]).encode()
-        ).hexdigest()
-        claim = await self.records.begin(
-            self.records.key(company_id, message_id, emoji, idempotency_key), fingerprint
-        )
+        from_me = bool(body.fromMe)
+        parts = [company_id, customer.phone, message_id, emoji, body.chat, body.sender, from_me]
+        fingerprint = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+        message = [customer.chat, body.sender or "", message_id, "me" if from_me else "them"]
+        claim = await self.records.begin(self.records.key(company_id, message, idempotency_key), fingerprint)
         if claim.answer is not None:
             self.metrics.reactions.labels("replayed").inc()
             return claim.answer
@@ -126,7 +125,9 @@ class ReactionDesk:
                     field=customer.field,
                     headers=retry_after_header(wait_s),
                 )
-            await self.pool.send_reaction(company_id, customer.chat, emoji, message_id, sender=body.sender)
+            await self.pool.send_reaction(
+                company_id, customer.chat, emoji, message_id, sender=body.sender, from_me=from_me
+            )
         except BaseException:
             await self.records.release(claim, fingerprint)
             raise

@@ -6,7 +6,7 @@ silently ignored value); every error answer is ``{"error": {"code", "message", "
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 
 class ReactionBody(BaseModel):
@@ -33,6 +33,9 @@ class ReactionBody(BaseModel):
     companyId: StrictStr | None = None
     chat: StrictStr | None = None
     sender: StrictStr | None = None
+    fromMe: StrictBool = Field(
+        default=False, description="true to react to a message the business itself sent in that chat"
+    )
 
 
 class ReactionAnswer(BaseModel):
@@ -118,3 +121,4 @@ class Health(BaseModel):
     instance: str
     sessionsTotal: int = 0
     sessionsConnected: int = 0
+    reason: str | None = Field(default=None, description="why the service is not ready (``/ready`` only)")

@@ -265,9 +265,18 @@ class SessionPool:
     # ------------------------------------------------------------------ sending
 
     async def send_reaction(
-        self, company_id: str, chat: str, emoji: str, message_id: str, sender: str | None = None
+        self,
+        company_id: str,
+        chat: str,
+        emoji: str,
+        message_id: str,
+        sender: str | None = None,
+        *,
+        from_me: bool = False,
     ) -> ReactionResult:
         """React with ``emoji`` (``""`` removes a reaction) on ``message_id`` in ``chat`` of ``company_id``.
+
+        ``from_me=True`` reacts to a message the business itself sent in ``chat`` (no ``sender`` needed).
 
         ``chat`` is a JID as the message arrived or a phone number. A message the session saw recently is
         addressed exactly as it arrived; an unseen direct message goes to ``chat`` (a phone number becomes a
@@ -291,7 +300,7 @@ class SessionPool:
             session.recent,
             chat=chat,
             message_id=message_id,
-            sender=sender,
+            sender=sender or (chat if from_me else None),
             default_region=self.settings.default_region,
         )
         if not session.breaker.allow():
@@ -299,7 +308,7 @@ class SessionPool:
                 f"company {company_id!r}: too many consecutive WhatsApp failures; calls paused",
                 retry_after_s=session.breaker.retry_after_s(),
             )
-        task = session.spawn(self._send(session, target, message_id, emoji), send=True)
+        task = session.spawn(self._send(session, target, message_id, emoji, from_me), send=True)
         try:
             response_id = await asyncio.shield(task)
         except asyncio.CancelledError:
@@ -313,10 +322,12 @@ class SessionPool:
             ok=True, transport=TRANSPORT_NAME, emoji=emoji, message_id=message_id, detail=response_id or None
         )
 
-    async def _send(self, session: Session, target: ReactionTarget, message_id: str, emoji: str) -> str:
+    async def _send(
+        self, session: Session, target: ReactionTarget, message_id: str, emoji: str, from_me: bool
+    ) -> str:
         try:
             async with asyncio.timeout(self.settings.send_timeout_s):
-                message = await build_reaction(session.client, target, message_id, emoji)
+                message = await build_reaction(session.client, target, message_id, emoji, from_me=from_me)
                 response = await session.client.send_message(parse_jid(target.chat), message)
         except asyncio.CancelledError:
             session.breaker.cancel_trial()
