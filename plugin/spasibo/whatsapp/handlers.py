@@ -119,6 +119,7 @@ class SessionEventHandlers:
         first = session.qr is None
         session.new_qr(payload)
         session.state = SessionState.PAIRING
+        session.pairing_started.set()
         session.first_signal.set()
         if first and session.phone is not None:
             session.spawn(self._request_pair_code(session))

@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 
 TRANSPORT_NAME = "whatsapp"
 Sleep = Callable[[float], Awaitable[None]]
+TerminalCallback = Callable[[SessionInfo], Awaitable[object]]
 
 
 class SessionPool:
@@ -72,6 +73,7 @@ class SessionPool:
         client_factory: ClientFactory | None = None,
         on_message: MessageCallback | None = None,
         on_reaction: ReactionCallback | None = None,
+        on_session_terminal: TerminalCallback | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
@@ -91,6 +93,8 @@ class SessionPool:
             on_reaction=on_reaction,
             request_pair_code=self._request_pair_code,
         )
+        self._on_session_terminal = on_session_terminal
+        self._notices: set[asyncio.Task[Any]] = set()
         self._running = False
         self._closing = False
 
@@ -132,6 +136,8 @@ class SessionPool:
             await asyncio.wait(in_flight, timeout=self.settings.shutdown_deadline_s)
         for company_id in list(self._sessions):
             await self.remove_session(company_id)
+        if self._notices:
+            await asyncio.wait(list(self._notices), timeout=self.settings.shutdown_deadline_s)
         if self._health_task is not None:
             self._health_task.cancel()
             await asyncio.gather(self._health_task, return_exceptions=True)
@@ -174,6 +180,7 @@ class SessionPool:
                 clock=self._clock,
             ),
         )
+        session.on_terminal = self._notify_terminal
         self._sessions[company_id] = session
         try:
             self._handlers.register(session)
@@ -348,16 +355,10 @@ class SessionPool:
         attempt = 0
         while not session.stopping and not session.terminal:
             if attempt > 0:
-                if attempt > self.settings.reconnect_max_attempts:
-                    session.enter_terminal(
-                        SessionState.FAILED,
-                        f"reconnect attempts exhausted after {self.settings.reconnect_max_attempts} tries"
-                        + (f": {session.last_error}" if session.last_error else ""),
-                    )
-                    break
-                session.state = SessionState.RECONNECTING
+                slow = attempt > self.settings.reconnect_max_attempts
+                session.state = SessionState.OFFLINE if slow else SessionState.RECONNECTING
                 session.reconnect_attempt = attempt
-                await self._sleep(self._backoff_s(attempt))
+                await self._sleep(self._offline_retry_s() if slow else self._backoff_s(attempt))
                 if session.stopping or session.terminal:
                     break
                 self._counters.reconnects += 1
@@ -379,7 +380,8 @@ class SessionPool:
                 session.last_error = f"connect failed: {error or type(error).__name__}"
             if session.stopping or session.terminal:
                 break
-            session.state = SessionState.RECONNECTING
+            if session.state is not SessionState.OFFLINE:
+                session.state = SessionState.RECONNECTING
             session.first_signal.set()  # add_session returns now, reporting the failure
             if session.connected.is_set():
                 attempt = 1  # it worked before dropping: start a fresh series of attempts
@@ -429,10 +431,17 @@ class SessionPool:
         delay = min(s.reconnect_max_delay_s, s.reconnect_base_delay_s * 2.0 ** (attempt - 1))
         return max(0.0, delay * (1 + self._rng.uniform(-s.reconnect_jitter_ratio, s.reconnect_jitter_ratio)))
 
+    def _offline_retry_s(self) -> float:
+        """The slow schedule after the fast attempts: ``offline_retry_interval_s`` ± the jitter ratio."""
+        ratio = self.settings.reconnect_jitter_ratio
+        return self.settings.offline_retry_interval_s * (1 + self._rng.uniform(-ratio, ratio))
+
     async def _pairing_timer(self, session: Session) -> None:
         """Fail the pairing (and stop the half-open client) if no login happens within
-        ``pairing_timeout_s``.
+        ``pairing_timeout_s`` of the first QR. A session with a stored login never shows a QR, so an
+        unreachable network never times it out: it keeps reconnecting.
         """
+        await session.pairing_started.wait()
         await self._sleep(self.settings.pairing_timeout_s)
         if session.paired.done() or session.stopping:
             return
@@ -480,6 +489,21 @@ class SessionPool:
             )
 
     # ------------------------------------------------------------------ helpers
+
+    def _notify_terminal(self, session: Session) -> None:
+        """Tell ``on_session_terminal`` (in a task the pool owns: it outlives the session's removal)."""
+        if self._on_session_terminal is None:
+            return
+        task = asyncio.get_running_loop().create_task(self._deliver_terminal(session.info()))
+        self._notices.add(task)
+        task.add_done_callback(self._notices.discard)
+
+    async def _deliver_terminal(self, info: SessionInfo) -> None:
+        assert self._on_session_terminal is not None
+        try:
+            await self._on_session_terminal(info)
+        except Exception:
+            log.exception("company %s: the session-terminal callback failed", info.company_id)
 
     async def _lifecycle(self, call: Awaitable[Any], what: str) -> Any:
         """Run one neonize lifecycle call alone (see the module docstring), bounded in time."""
