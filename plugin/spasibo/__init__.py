@@ -33,7 +33,7 @@ _EXPORTS: dict[str, str] = {
     "normalize_phone": "spasibo.phone",
     "SessionPool": "spasibo.whatsapp",
     "WhatsAppTransport": "spasibo.whatsapp",
-    "HttpReactionSender": "spasibo.service.client",
+    "HttpReactionSender": "spasibo.http_sender",
     "Spasibo": "spasibo.app",
     "SpasiboSettings": "spasibo.settings",
     "get_plugin_manager": "spasibo.manager",
@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from spasibo.detection import GratitudeDetector, detect
     from spasibo.errors import ConfigError, ReactionError, SpasiboError
     from spasibo.hookspecs import hookimpl
+    from spasibo.http_sender import HttpReactionSender
     from spasibo.manager import get_plugin_manager
     from spasibo.models import (
         IncomingMessage,
@@ -81,7 +82,6 @@ if TYPE_CHECKING:
         Verdict,
     )
     from spasibo.phone import normalize_phone
-    from spasibo.service.client import HttpReactionSender
     from spasibo.settings import SpasiboSettings
     from spasibo.transport import Transport
     from spasibo.whatsapp import SessionPool, WhatsAppTransport
@@ -91,6 +91,12 @@ def __getattr__(name: str) -> Any:
     module_name = _EXPORTS.get(name)
     if module_name is None:
         raise AttributeError(f"module 'spasibo' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module_name), name)
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        from spasibo.extras import missing_extra
+
+        raise missing_extra(error, f"spasibo.{name}") from None
+    value = getattr(module, name)
     globals()[name] = value
     return value

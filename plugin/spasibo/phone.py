@@ -1,17 +1,20 @@
 """Phone numbers as WhatsApp wants them: E.164 digits without the ``+`` (``79001234567``).
 
 One function normalises every number the project sees (pairing by phone code, direct-chat fallbacks, the
-reaction
-service), so ``89001234567``, ``+7 900 123-45-67`` and ``9001234567`` all become the same key. Numbers are
-masked
-before they reach a log line.
+reaction service), so ``89001234567``, ``+7 900 123-45-67`` and ``9001234567`` all become the same key.
+Numbers are masked before they reach a log line. ``phonenumbers`` comes with the ``whatsapp`` extra (the pool
+and the service are its only users), so it is imported when a number is normalised, not with this module.
 """
 
 from __future__ import annotations
 
-import phonenumbers
+from typing import TYPE_CHECKING
 
 from spasibo.errors import SpasiboError
+from spasibo.extras import missing_extra
+
+if TYPE_CHECKING:
+    import phonenumbers
 
 DEFAULT_REGION = "RU"
 _MASK_KEEP_HEAD = 4  # country code and operator prefix stay readable in logs
@@ -23,6 +26,8 @@ class InvalidPhoneError(SpasiboError, ValueError):
 
 
 def _parse_valid(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
@@ -41,6 +46,10 @@ def normalize_phone(raw: str, default_region: str = DEFAULT_REGION) -> str:
         >>> normalize_phone("89001234567")
         '79001234567'
     """
+    try:
+        import phonenumbers
+    except ModuleNotFoundError as error:
+        raise missing_extra(error, "normalize_phone") from None
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidPhoneError(f"phone: expected a phone number such as '+79001234567', got {raw!r}")
     text = raw.strip()

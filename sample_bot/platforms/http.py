@@ -19,8 +19,8 @@ from sample_bot.platforms import platform_options
 from sample_bot.platforms.console import converse
 from spasibo.app import Spasibo
 from spasibo.errors import ConfigError
+from spasibo.http_sender import TRANSPORT_NAME, HttpReactionSender
 from spasibo.models import IncomingMessage
-from spasibo.service.client import TRANSPORT_NAME, HttpReactionSender
 
 URL_ENV = "SPASIBO_SERVICE_URL"
 KEY_ENV = "SPASIBO_API_KEY"

@@ -12,6 +12,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from spasibo.extras import MissingExtraError
+
 # sub-command name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "detect": ("spasibo.cli.detect", "print the verdict on each text as JSON"),
@@ -40,10 +42,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_parser().parse_args(argv_list)  # --help, or a usage error naming the commands; exits
         return 2
     name = argv_list[0]
+    try:
+        return _run_command(name, argv_list[1:])
+    except MissingExtraError as error:
+        print(f"spasibo {name}: {error}", file=sys.stderr)
+        return 2
+
+
+def _run_command(name: str, argv: list[str]) -> int:
     module = importlib.import_module(COMMANDS[name][0])
     sub = argparse.ArgumentParser(prog=f"spasibo {name}", description=COMMANDS[name][1])
     module.add_arguments(sub)
-    args = sub.parse_args(argv_list[1:])
+    args = sub.parse_args(argv)
     try:
         return int(module.run(args))
     except BrokenPipeError:

@@ -8,19 +8,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from spasibo.extras import missing_extra
 from spasibo.hookspecs import hookimpl
 from spasibo.registry import RegisterTransport
 from spasibo.transport import Transport
 
 
 def build_http_sender(options: Mapping[str, Any]) -> Transport:
-    """``HttpReactionSender.from_options(options)``; a missing ``service`` extra is said plainly."""
+    """``HttpReactionSender.from_options(options)``; a missing ``http`` extra is said plainly."""
     try:
-        from spasibo.service.client import HttpReactionSender
-    except ImportError as error:
-        raise ImportError(
-            f"the http transport needs the service extra: pip install 'spasibo[service]' ({error})"
-        ) from None
+        from spasibo.http_sender import HttpReactionSender
+    except ModuleNotFoundError as error:
+        raise missing_extra(error, "the http transport") from None
     return HttpReactionSender.from_options(options)
 
 

@@ -1,8 +1,8 @@
 """How failures become answers: the pool's typed errors, validation errors, the unexpected: one shape.
 
 Every error answer is ``{"error": {"code", "message", "field"}}``. Input errors are 422 (malformed JSON too);
-the pool's errors answer their own ``http_status``; anything unexpected is a 500 that names nothing internal
-in production and carries the exception in development.
+the pool's errors answer the status ``statuses.py`` maps them to; anything unexpected is a 500 that names
+nothing internal in production and carries the exception in development.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from spasibo.service.statuses import status_of
 from spasibo.whatsapp import errors as pool_errors
 
 log = logging.getLogger(__name__)
@@ -76,11 +77,11 @@ def _snake(name: str) -> str:
 
 
 def from_pool_error(error: pool_errors.WhatsAppError, *, field: str | None = None) -> ServiceError:
-    """The answer for one of the pool's errors: its ``http_status``, a code from its class name, the field."""
+    """The answer for one of the pool's errors: its mapped status, a code from its class name, the field."""
     field = field or next((f for cls, f in _FIELD_OF_ERROR.items() if isinstance(error, cls)), None)
     retry_after = getattr(error, "retry_after_s", None)
     return ServiceError(
-        error.http_status,
+        status_of(error),
         _snake(type(error).__name__),
         str(error),
         field=field,

@@ -8,35 +8,40 @@ async with SessionPool(PoolSettings(), on_message=app.feed) as pool:
 
 from __future__ import annotations
 
-from spasibo.phone import mask_phone, normalize_phone
-from spasibo.whatsapp.breaker import BreakerState, CircuitBreaker
-from spasibo.whatsapp.errors import (
-    CircuitOpenError,
-    InvalidChatError,
-    InvalidCompanyIdError,
-    InvalidEmojiError,
-    InvalidInputError,
-    InvalidMessageIdError,
-    InvalidPhoneError,
-    InvalidSenderError,
-    LogoutFailedError,
-    PairingFailedError,
-    PairingTimeoutError,
-    PoolClosedError,
-    PoolFullError,
-    SendFailedError,
-    SessionExistsError,
-    SessionNotConnectedError,
-    UnknownCompanyError,
-    UnknownGroupMessageError,
-    WhatsAppError,
-)
-from spasibo.whatsapp.events import IncomingReaction, incoming_message, incoming_reaction
-from spasibo.whatsapp.pool import SessionPool
-from spasibo.whatsapp.session import PairingInfo, SessionState
-from spasibo.whatsapp.settings import PoolSettings
-from spasibo.whatsapp.stats import PoolStats, SessionInfo
-from spasibo.whatsapp.transport import WhatsAppTransport
+from spasibo.extras import missing_extra
+
+try:
+    from spasibo.phone import mask_phone, normalize_phone
+    from spasibo.whatsapp.breaker import BreakerState, CircuitBreaker
+    from spasibo.whatsapp.errors import (
+        CircuitOpenError,
+        InvalidChatError,
+        InvalidCompanyIdError,
+        InvalidEmojiError,
+        InvalidInputError,
+        InvalidMessageIdError,
+        InvalidPhoneError,
+        InvalidSenderError,
+        LogoutFailedError,
+        PairingFailedError,
+        PairingTimeoutError,
+        PoolClosedError,
+        PoolFullError,
+        SendFailedError,
+        SessionExistsError,
+        SessionNotConnectedError,
+        UnknownCompanyError,
+        UnknownGroupMessageError,
+        WhatsAppError,
+    )
+    from spasibo.whatsapp.events import IncomingReaction, incoming_message, incoming_reaction
+    from spasibo.whatsapp.pool import SessionPool
+    from spasibo.whatsapp.session import PairingInfo, SessionState
+    from spasibo.whatsapp.settings import PoolSettings
+    from spasibo.whatsapp.stats import PoolStats, SessionInfo
+    from spasibo.whatsapp.transport import WhatsAppTransport
+except ModuleNotFoundError as _error:
+    raise missing_extra(_error, "the WhatsApp session pool (spasibo.whatsapp)") from None
 
 __all__ = [
     "BreakerState",

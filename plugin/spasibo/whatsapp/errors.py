@@ -1,4 +1,4 @@
-"""Errors of the WhatsApp session pool, each with the HTTP status a service wrapping the pool should answer.
+"""Errors of the WhatsApp session pool; the reaction service maps them to HTTP statuses (service/statuses.py).
 
 Everything that can go wrong on the way to a sent reaction derives from ``spasibo.errors.ReactionError`` (with
 ``retryable`` saying whether trying later may help), so the plugin pipeline handles pool errors like any other
@@ -13,15 +13,11 @@ from spasibo.phone import InvalidPhoneError as _PhoneError
 
 
 class WhatsAppError(SpasiboError):
-    """Base of every error the session pool raises; ``http_status`` is the status a service should answer."""
-
-    http_status: int = 500
+    """Base of every error the session pool raises."""
 
 
 class InvalidInputError(WhatsAppError, ReactionError, ValueError):
     """A caller-supplied value is malformed; the message names the field."""
-
-    http_status = 422
 
 
 class InvalidCompanyIdError(InvalidInputError):
@@ -53,8 +49,6 @@ class InvalidPhoneError(InvalidInputError, _PhoneError):
 class UnknownCompanyError(WhatsAppError, ReactionError, LookupError):
     """No session exists for this company id."""
 
-    http_status = 404
-
 
 class UnknownGroupMessageError(WhatsAppError, ReactionError, LookupError):
     """A reaction targets a group message the pool has not seen, so its sender (the participant) is unknown.
@@ -62,31 +56,22 @@ class UnknownGroupMessageError(WhatsAppError, ReactionError, LookupError):
     Sending it anyway would produce a reaction WhatsApp silently drops; pass ``sender`` explicitly.
     """
 
-    http_status = 409
-
 
 class SessionExistsError(WhatsAppError):
     """A session for this company id already exists; remove it first."""
-
-    http_status = 409
 
 
 class PoolFullError(WhatsAppError):
     """The pool already holds ``max_sessions`` sessions."""
 
-    http_status = 503
-
 
 class PoolClosedError(WhatsAppError, ReactionError):
     """The pool is not running (not started yet, or shut down)."""
-
-    http_status = 503
 
 
 class SessionNotConnectedError(WhatsAppError, ReactionError):
     """The company's session exists but is not connected (pairing, reconnecting, or in a terminal state)."""
 
-    http_status = 503
     retryable = True
 
     def __init__(self, message: str, *, state: str, retryable: bool = True) -> None:
@@ -100,7 +85,6 @@ class CircuitOpenError(WhatsAppError, ReactionError):
     seconds.
     """
 
-    http_status = 503
     retryable = True
 
     def __init__(self, message: str, *, retry_after_s: float) -> None:
@@ -111,23 +95,16 @@ class CircuitOpenError(WhatsAppError, ReactionError):
 class SendFailedError(WhatsAppError, ReactionError):
     """neonize could not send the reaction (network, server refusal, timeout, or the pool shutting down)."""
 
-    http_status = 502
     retryable = True
 
 
 class LogoutFailedError(WhatsAppError):
     """WhatsApp did not confirm the logout (e.g. not connected); the session was removed anyway."""
 
-    http_status = 502
-
 
 class PairingTimeoutError(WhatsAppError):
     """Pairing did not complete within ``pairing_timeout_s``; the half-open client was stopped."""
 
-    http_status = 504
-
 
 class PairingFailedError(WhatsAppError):
     """Pairing ended without a login: the session reached a terminal state or was removed while pairing."""
-
-    http_status = 409

@@ -11,7 +11,7 @@ import pytest
 from service.support import API_KEY, ServeProcess, running_service
 from spasibo import IncomingMessage, ReactionRequest, Spasibo, SpasiboSettings
 from spasibo.errors import ConfigError, RateLimitedError
-from spasibo.service.client import (
+from spasibo.http_sender import (
     CompanyNotServedError,
     GroupSenderUnknownError,
     HttpReactionSender,

@@ -4,7 +4,7 @@ The bot process keeps no WhatsApp session; the service does. Connection failures
 with exponential backoff (the service answers a repeated (company, message, emoji) once, so a retry never
 sends twice); a 421 answer is followed once to the owning instance's URL; every other error answer becomes a
 ``ReactionError`` subclass named for what went wrong. In production the messages name neither the URL nor
-the exception.
+the exception. Needs only the light ``http`` extra (httpx), not the service's.
 """
 
 from __future__ import annotations
@@ -13,10 +13,16 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Literal, Self
 
-import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from spasibo.errors import ConfigError, RateLimitedError, ReactionError
+from spasibo.extras import missing_extra
+
+try:
+    import httpx
+except ModuleNotFoundError as _error:
+    raise missing_extra(_error, "HttpReactionSender (the http transport)") from None
+
 from spasibo.models import ReactionRequest, ReactionResult
 
 TRANSPORT_NAME = "http"
