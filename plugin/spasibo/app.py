@@ -29,7 +29,15 @@ from spasibo.filters import Filter, Intent, as_filter
 from spasibo.handlers import Handler, OutcomeHandler
 from spasibo.manager import PluginHooks, get_plugin_manager
 from spasibo.memory import ChatCooldowns, SeenMessages
-from spasibo.models import IncomingMessage, Outcome, ReactionRequest, SkipReason, Verdict, utc_now
+from spasibo.models import (
+    IncomingMessage,
+    IncomingReaction,
+    Outcome,
+    ReactionRequest,
+    SkipReason,
+    Verdict,
+    utc_now,
+)
 from spasibo.registry import TransportTable
 from spasibo.settings import SpasiboSettings, load_settings
 from spasibo.transport import Transport
@@ -161,6 +169,13 @@ class Spasibo:
         )
         await self.hooks.reaction_failed(request, error)
         return judged.model_copy(update={"reaction": request, "skipped": reason, "error": text})
+
+    async def feed_reaction(self, reaction: IncomingReaction) -> None:
+        """Pass a reaction a customer sent to the plugins (``spasibo_reaction_received``); nothing is sent.
+
+        Wire it like ``feed``: ``SessionPool(on_message=app.feed, on_reaction=app.feed_reaction)``.
+        """
+        await self.hooks.reaction_received(reaction)
 
     def on(
         self, intent: str | None = None, *filters: Filter | Callable[[Outcome], Any]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from spasibo.service.auth import ApiKeyCheck
+from spasibo.service.gateway import InboundGateway, build_gateway
 from spasibo.service.idempotency import IdempotencyRecords, MemoryRecords, RecordStorage, RedisRecords
 from spasibo.service.leases import LeaseKeeper, Owner, Ownership, RedisLeases, SoleOwnership
 from spasibo.service.limits import PhoneRateLimiter, limits_storage
@@ -28,6 +29,7 @@ class ServiceState:
     records: IdempotencyRecords
     keeper: LeaseKeeper
     desk: ReactionDesk
+    gateway: InboundGateway
     ready: bool = False
 
     @classmethod
@@ -77,11 +79,15 @@ class ServiceState:
             limiter=limiter,
             metrics=metrics,
         )
-        return cls(settings, pool, ApiKeyCheck(settings.api_keys), metrics, limiter, records, keeper, desk)
+        gateway = build_gateway(settings, pool, metrics)
+        return cls(
+            settings, pool, ApiKeyCheck(settings.api_keys), metrics, limiter, records, keeper, desk, gateway
+        )
 
     async def start(self) -> None:
         """Start the pool, claim and start the configured companies' sessions, keep the leases."""
         await self.pool.start()
+        await self.gateway.outbox.start()
         await self.keeper.start()
         self.ready = True
 
@@ -91,6 +97,7 @@ class ServiceState:
         try:
             await self.pool.shutdown()
         finally:
+            await self.gateway.outbox.stop(self.settings.shutdown_deadline_s)
             await self.keeper.stop()
             await self.records.aclose()
             await self.limiter.aclose()

@@ -64,6 +64,11 @@ class SessionEventHandlers:
         self._on_reaction = on_reaction
         self._request_pair_code = request_pair_code
 
+    def listen(self, *, on_message: MessageCallback | None, on_reaction: ReactionCallback | None) -> None:
+        """Replace the message and reaction callbacks."""
+        self._on_message = on_message
+        self._on_reaction = on_reaction
+
     def register(self, session: Session) -> None:
         """Register this session's handlers (and QR callback) on its client."""
         handlers: dict[type[Any], Callable[[Session, Any], None]] = {

@@ -23,7 +23,7 @@ from typing import Any, Self
 from spasibo.models import ReactionResult
 from spasibo.phone import mask_phone
 from spasibo.whatsapp.breaker import BreakerState, CircuitBreaker
-from spasibo.whatsapp.client import ClientFactory, neonize_client_factory
+from spasibo.whatsapp.client import ClientFactory, WhatsAppClient, neonize_client_factory
 from spasibo.whatsapp.errors import (
     CircuitOpenError,
     LogoutFailedError,
@@ -97,6 +97,17 @@ class SessionPool:
         self._notices: set[asyncio.Task[Any]] = set()
         self._running = False
         self._closing = False
+
+    def listen(
+        self,
+        *,
+        on_message: MessageCallback | None = None,
+        on_reaction: ReactionCallback | None = None,
+        on_session_terminal: TerminalCallback | None = None,
+    ) -> None:
+        """Set the callbacks for what sessions receive (as in the constructor), once the receiver exists."""
+        self._handlers.listen(on_message=on_message, on_reaction=on_reaction)
+        self._on_session_terminal = on_session_terminal
 
     # ------------------------------------------------------------------ start / stop
 
@@ -237,6 +248,10 @@ class SessionPool:
     def session(self, company_id: str) -> SessionInfo:
         """A snapshot of one session; ``UnknownCompanyError`` when there is none."""
         return self._session(company_id).info()
+
+    def client_of(self, company_id: str) -> WhatsAppClient:
+        """The client behind ``company_id``'s session (for tests and the fake-only inject endpoint)."""
+        return self._session(company_id).client
 
     def stats(self) -> PoolStats:
         """Counters since start and sessions by state (``active`` = connected)."""
