@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOOK_PLUGINS := $(wildcard hooks/*/pyproject.toml)
 
-.PHONY: run test lint clean
+.PHONY: run test lint clean model evaluate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ run: $(VENV)/.core
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest
+
+# Rebuild the judge's weights (plugin/spasibo/data/judge.json) from training/data, deterministically.
+model: $(VENV)/.dev
+	$(BIN)/python -m training.train
+
+# Measure the detector on the frozen test set (training/data/frozen) and any FILES=... given.
+evaluate: $(VENV)/.dev
+	$(BIN)/python -m training.evaluate --frozen $(FILES)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -39,3 +39,20 @@ def test_a_reader_that_goes_away_early_gets_no_traceback():
         stderr = process.stderr.read().decode()
         process.wait(timeout=60)
     assert "Traceback" not in stderr
+
+
+def test_version_prints_the_package_version():
+    from spasibo import __version__
+
+    result = spasibo("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"spasibo {__version__}"
+
+
+def test_eval_on_an_empty_corpus_is_an_error_not_a_perfect_score(tmp_path):
+    corpus = tmp_path / "empty.tsv"
+    corpus.write_text("", encoding="utf-8")
+    result = spasibo("eval", str(corpus))
+    assert result.returncode == 2
+    assert result.stderr == f"spasibo eval: {corpus}: no labelled lines to score\n"
+    assert "1.000" not in result.stdout

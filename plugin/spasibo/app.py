@@ -33,6 +33,7 @@ from spasibo.models import (
     IncomingMessage,
     IncomingReaction,
     Outcome,
+    Platform,
     ReactionRequest,
     SkipReason,
     Verdict,
@@ -68,11 +69,12 @@ class Spasibo:
     ) -> None:
         self.settings = settings if settings is not None else SpasiboSettings()
         self.plugin_manager = plugin_manager if plugin_manager is not None else get_plugin_manager()
-        self.hooks = PluginHooks(self.plugin_manager)
+        self.hooks = PluginHooks(self.plugin_manager, slow_hook_s=self.settings.slow_hook_ms / 1000)
         self._clock = clock
         # Plugins are asked once, here, so a broken plugin fails at startup rather than on a customer message.
         self.packs = self._collect_packs()
         self.transports: TransportTable = self.hooks.transports(self.settings.transports)
+        self._check_rule_transports()
         self._seen = SeenMessages(
             ttl_s=self.settings.dedupe.ttl_s, max_messages=self.settings.dedupe.max_messages
         )
@@ -99,6 +101,22 @@ class Spasibo:
                     f"{', '.join(sorted(available)) or 'no language'}"
                 )
         return tuple(pack for pack in packs if pack.language in wanted)
+
+    def _check_rule_transports(self) -> None:
+        """A rule naming a transport nothing provides fails here, at start-up, not at the first message.
+
+        The platforms' own transports (``whatsapp``, ``telegram``) count as known: the host attaches them to a
+        live client with ``use_transport`` after building the app.
+        """
+        known = set(self.transports) | {platform.value for platform in Platform}
+        for index, rule in enumerate(self.settings.rules):
+            for key in ("transport", "fallback_transport"):
+                name = getattr(rule, key)
+                if name is not None and name not in known:
+                    raise ConfigError(
+                        f"rules[{index}].{key}: no transport named {name!r}; known: "
+                        f"{', '.join(sorted(known))} (install the extra or plugin that provides it)"
+                    )
 
     def use_transport(self, transport: Transport) -> Transport:
         """Send reactions named ``transport.name`` through this live instance (the host keeps ownership)."""

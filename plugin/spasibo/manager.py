@@ -10,12 +10,17 @@ Two environment variables, read when the manager is built:
 - ``SPASIBO_BLOCK_PLUGINS=name1,name2`` blocks plugins by entry-point name (or built-in name such as
   ``spasibo.console``) before anything is loaded.
 
+An installed plugin that fails to import is logged with its name and skipped; a plugin that fails at run time
+is isolated by ``spasibo.isolation``.
+
 ``PluginHooks`` wraps ``pm.hook`` so call sites pass typed arguments instead of loose keywords, and turns "no
 plugin answered" into an error that says which plugin is missing.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
+import logging
 import os
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from datetime import datetime
@@ -25,6 +30,7 @@ import pluggy
 
 from spasibo import hookspecs
 from spasibo.hookspecs import PROJECT_NAME
+from spasibo.isolation import DEFAULT_SLOW_HOOK_S, HookRunner
 from spasibo.models import (
     IncomingMessage,
     IncomingReaction,
@@ -40,6 +46,8 @@ if TYPE_CHECKING:
     from spasibo.rules import ReactionDecision
     from spasibo.settings import RuleSettings
     from spasibo.transport import Transport
+
+logger = logging.getLogger("spasibo.plugins")
 
 DISABLE_AUTOLOAD_ENV = "SPASIBO_DISABLE_PLUGIN_AUTOLOAD"
 BLOCK_PLUGINS_ENV = "SPASIBO_BLOCK_PLUGINS"
@@ -58,7 +66,7 @@ def autoload_disabled(environ: Mapping[str, str] | None = None) -> bool:
     return value.strip().lower() in _TRUE_WORDS
 
 
-def get_plugin_manager() -> pluggy.PluginManager:
+def get_plugin_manager() -> SpasiboPluginManager:
     """Build a fresh plugin manager: built-in plugins, then installed ``spasibo`` entry points.
 
     Honours ``SPASIBO_BLOCK_PLUGINS`` and ``SPASIBO_DISABLE_PLUGIN_AUTOLOAD``. Register a plugin of your own
@@ -66,23 +74,63 @@ def get_plugin_manager() -> pluggy.PluginManager:
     """
     from spasibo.default_plugins import default_plugins
 
-    pm = pluggy.PluginManager(PROJECT_NAME)
+    pm = SpasiboPluginManager(PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
     for name in blocked_plugin_names():
         pm.set_blocked(name)
     for name, plugin in default_plugins().items():
         pm.register(plugin, name=name)
     if not autoload_disabled():
-        try:
-            pm.load_setuptools_entrypoints(PROJECT_NAME)
-        except Exception as error:  # an installed plugin that does not import must not be a bare traceback
-            raise PluginError(
-                f"an installed plugin of entry-point group {PROJECT_NAME!r} failed to load: "
-                f"{type(error).__name__}: {error}; block it with {BLOCK_PLUGINS_ENV}=<name> or set "
-                f"{DISABLE_AUTOLOAD_ENV}=1"
-            ) from error
+        load_installed_plugins(pm)
     pm.check_pending()
     return pm
+
+
+class SpasiboPluginManager(pluggy.PluginManager):
+    """A ``pluggy.PluginManager`` that also remembers where each installed plugin came from and which failed.
+
+    ``distributions`` maps a plugin name to its distribution's (name, version); ``load_failures`` maps the
+    name of an installed plugin that could not be loaded to the reason.
+    """
+
+    def __init__(self, project_name: str) -> None:
+        super().__init__(project_name)
+        self.distributions: dict[str, tuple[str, str]] = {}
+        self.load_failures: dict[str, str] = {}
+
+
+def load_installed_plugins(pm: pluggy.PluginManager) -> None:
+    """Register every entry point of group ``spasibo``, one by one, skipping blocked ones.
+
+    One that fails to import or register is logged with its name and distribution and skipped: a broken
+    plugin costs its own feature, never the host bot's start.
+    """
+    for dist in importlib.metadata.distributions():
+        for entry_point in dist.entry_points:
+            name = entry_point.name
+            if entry_point.group != PROJECT_NAME or pm.get_plugin(name) is not None or pm.is_blocked(name):
+                continue
+            origin = f"{dist.metadata['Name']} {dist.version}"
+            try:
+                pm.register(entry_point.load(), name=name)
+            except Exception as error:
+                reason = f"{type(error).__name__}: {error}"
+                logger.error(
+                    "plugin %r (from %s, entry point %s) failed to load and was skipped: %s; block it with "
+                    "%s=%s or set %s=1",
+                    name,
+                    origin,
+                    entry_point.value,
+                    reason,
+                    BLOCK_PLUGINS_ENV,
+                    name,
+                    DISABLE_AUTOLOAD_ENV,
+                )
+                if isinstance(pm, SpasiboPluginManager):
+                    pm.load_failures[name] = reason
+                continue
+            if isinstance(pm, SpasiboPluginManager):
+                pm.distributions[name] = (dist.metadata["Name"], dist.version)
 
 
 def _call_each(caller: pluggy.HookCaller, bind: Callable[[str], Mapping[str, Any]]) -> None:
@@ -104,11 +152,18 @@ def _call_each(caller: pluggy.HookCaller, bind: Callable[[str], Mapping[str, Any
 class PluginHooks:
     """Typed calls of the ``spasibo_*`` hooks on one plugin manager."""
 
-    def __init__(self, pm: pluggy.PluginManager, *, builtin_names: Collection[str] | None = None) -> None:
+    def __init__(
+        self,
+        pm: pluggy.PluginManager,
+        *,
+        builtin_names: Collection[str] | None = None,
+        slow_hook_s: float = DEFAULT_SLOW_HOOK_S,
+    ) -> None:
         from spasibo.default_plugins import DEFAULT_PLUGIN_NAMES
 
         self.pm = pm
         self._builtin = frozenset(DEFAULT_PLUGIN_NAMES if builtin_names is None else builtin_names)
+        self.runner = HookRunner(pm, trusted=self._builtin, slow_hook_s=slow_hook_s)
 
     def phrase_packs(self) -> list[PhrasePack]:
         """Every phrase pack the plugins register (installed plugins' packs first, built-in ones last)."""
@@ -128,8 +183,17 @@ class PluginHooks:
         return table
 
     def detect(self, message: IncomingMessage, packs: Sequence[PhrasePack]) -> Verdict:
-        """Run ``spasibo_detect``; raises ``PluginError`` when no plugin returns a verdict."""
-        verdict = self.pm.hook.spasibo_detect(message=message, packs=packs)
+        """Run ``spasibo_detect``; raises ``PluginError`` when no plugin returns a verdict.
+
+        A plugin that raises or returns something other than a ``Verdict`` is logged and skipped, so the next
+        one (in the end the built-in detector) answers.
+        """
+        verdict = self.runner.first_result(
+            "spasibo_detect",
+            {"message": message, "packs": packs},
+            lambda result: isinstance(result, Verdict),
+            "a Verdict",
+        )
         if not isinstance(verdict, Verdict):
             raise PluginError(self._no_answer("spasibo_detect", "spasibo.detector", verdict))
         return verdict
@@ -142,11 +206,20 @@ class PluginHooks:
         now: datetime,
         transport_names: Collection[str],
     ) -> ReactionDecision:
-        """Run ``spasibo_choose_reaction``; raises ``PluginError`` when no plugin returns a decision."""
+        """Run ``spasibo_choose_reaction`` (faulty plugins skipped); ``PluginError`` when nobody decides."""
         from spasibo.rules import ReactionDecision
 
-        decision = self.pm.hook.spasibo_choose_reaction(
-            message=message, verdict=verdict, rules=rules, now=now, transport_names=transport_names
+        decision = self.runner.first_result(
+            "spasibo_choose_reaction",
+            {
+                "message": message,
+                "verdict": verdict,
+                "rules": rules,
+                "now": now,
+                "transport_names": transport_names,
+            },
+            lambda result: isinstance(result, ReactionDecision),
+            "a ReactionDecision",
         )
         if not isinstance(decision, ReactionDecision):
             raise PluginError(self._no_answer("spasibo_choose_reaction", "spasibo.rules", decision))
@@ -161,31 +234,25 @@ class PluginHooks:
             raise PluginError(self._no_answer("spasibo_send_reaction", "spasibo.sending", pending))
         return pending  # type: ignore[no-any-return]
 
+    # Observers run one after another, in hook order (a log before a metric); a faulty one is skipped.
     async def reaction_sent(self, request: ReactionRequest, result: ReactionResult) -> None:
         """Tell every observer a reaction went out, awaiting those that return awaitables."""
-        await _await_all(self.pm.hook.spasibo_reaction_sent(request=request, result=result))
+        await self.runner.notify("spasibo_reaction_sent", {"request": request, "result": result})
 
     async def reaction_failed(self, request: ReactionRequest, error: Exception) -> None:
         """Tell every observer a reaction did not go out."""
-        await _await_all(self.pm.hook.spasibo_reaction_failed(request=request, error=error))
+        await self.runner.notify("spasibo_reaction_failed", {"request": request, "error": error})
 
     async def message_handled(self, outcome: Outcome) -> None:
-        """Tell every observer (and ``@app.on`` handler) what happened to a message."""
-        await _await_all(self.pm.hook.spasibo_message_handled(outcome=outcome))
+        """Tell every observer and ``@app.on`` handler (whose errors propagate) what happened to a message."""
+        await self.runner.notify("spasibo_message_handled", {"outcome": outcome})
 
     async def reaction_received(self, reaction: IncomingReaction) -> None:
         """Tell every observer a customer reacted to a message."""
-        await _await_all(self.pm.hook.spasibo_reaction_received(reaction=reaction))
+        await self.runner.notify("spasibo_reaction_received", {"reaction": reaction})
 
     def _no_answer(self, hook: str, builtin: str, got: object) -> str:
         if got is not None:
             return f"a plugin's {hook} returned {type(got).__name__}, which spasibo cannot use"
         blocked = " (it is blocked)" if self.pm.is_blocked(builtin) else ""
         return f"no plugin answered {hook}; the built-in {builtin!r} normally does{blocked}"
-
-
-async def _await_all(results: list[Awaitable[None] | None]) -> None:
-    # One after another, in hook order: observers may depend on ordering (e.g. a log before a metric).
-    for result in results:
-        if result is not None:
-            await result

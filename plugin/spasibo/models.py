@@ -32,10 +32,11 @@ class IncomingMessage(BaseModel):
 
     ``chat`` and ``sender`` are kept exactly as they arrived (a WhatsApp JID such as
     ``79001234567@s.whatsapp.net``, ``120363...@g.us`` or ``1234567890@lid``; a Telegram chat id as a
-    string): a reaction must be addressed with the same key, never one rebuilt from a phone number.
+    string): a reaction must be addressed with the same key, never one rebuilt from a phone number. An unknown
+    field is an error (``timestamp=`` instead of ``sent_at=`` would otherwise be dropped silently).
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     platform: str = Platform.CONSOLE.value
     company_id: str = "default"
@@ -70,8 +71,11 @@ class Verdict(BaseModel):
     ``gratitude`` says whether to treat the text as thanks; ``closing`` whether it is *only* thanks plus
     pleasantries, so the host need not answer it. ``score`` is 0–100. ``match`` and ``span`` point at the
     phrase that decided it (``span`` is a ``[start, end)`` slice of the original text). ``reason`` says why
-    a thanks-like text was rejected (a veto such as sarcasm or negation); ``truncated`` that only part of a
-    very long text was read.
+    a thanks-like text was rejected (a rule's family such as ``negation``, or ``judge`` when the trained
+    judge found it insincere); ``truncated`` that only part of a very long text was read. For gratitude
+    ``score`` is the judge's calibrated probability × 100 and ``closing_score`` the same for closing;
+    ``rule`` is the id of the hard rule that decided (``ru.not_said``), else ``judge`` names the judge that
+    did (``linear`` for the built-in model).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -85,12 +89,15 @@ class Verdict(BaseModel):
     language: str | None = None
     reason: str | None = None
     truncated: bool = False
+    closing_score: float = Field(default=0.0, ge=0.0, le=100.0)
+    rule: str | None = None
+    judge: str | None = None
 
 
 class ReactionRequest(BaseModel):
     """A reaction a rule decided to send: which emoji on which message, through which transport."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     message: IncomingMessage
     emoji: str
@@ -122,6 +129,7 @@ class SkipReason(StrEnum):
     TOO_OLD = "too_old"  # older than the rule's max_age (a backlog after a reconnect)
     DUPLICATE = "duplicate"  # this message id was already handled
     COOLDOWN = "cooldown"  # this chat got a reaction less than the rule's cooldown ago
+    NO_TRANSPORT = "no_transport"  # no transport reaches the message's platform (and no fallback is set)
     RATE_LIMITED = "rate_limited"  # the transport or service refused for rate
     TRANSPORT_ERROR = "transport_error"  # the transport raised; see Outcome.error
 

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from spasibo.models import IncomingMessage, Platform, ReactionRequest, SkipReason, Verdict
+from spasibo.models import IncomingMessage, ReactionRequest, SkipReason, Verdict
 from spasibo.settings import RuleSettings
 
 GRATITUDE = "gratitude"
@@ -67,11 +67,17 @@ def failed_condition(
     return None
 
 
-def pick_transport(rule: RuleSettings, message: IncomingMessage, transport_names: Collection[str]) -> str:
-    """The rule's transport; by default the one named like the message's platform, else the console."""
+def pick_transport(
+    rule: RuleSettings, message: IncomingMessage, transport_names: Collection[str]
+) -> str | None:
+    """The rule's transport; by default the one named like the message's platform, else the rule's
+    ``fallback_transport``; ``None`` when nothing reaches the platform (never a silent switch to the console).
+    """
     if rule.transport is not None:
         return rule.transport
-    return message.platform if message.platform in transport_names else Platform.CONSOLE.value
+    if message.platform in transport_names:
+        return message.platform
+    return rule.fallback_transport
 
 
 def choose_reaction(
@@ -92,12 +98,16 @@ def choose_reaction(
     for rule in candidates:
         failure = failed_condition(rule, message, verdict, now)
         if failure is None:
-            request = ReactionRequest(
-                message=message,
-                emoji=rule.react,
-                transport=pick_transport(rule, message, transport_names),
-                rule=rule.label,
-            )
+            transport = pick_transport(rule, message, transport_names)
+            if transport is None:
+                return ReactionDecision(
+                    skipped=SkipReason.NO_TRANSPORT,
+                    rule=rule,
+                    reply_needed=_reply_needed(rule, verdict),
+                    detail=f"no transport reaches platform {message.platform!r} and the rule sets no "
+                    "fallback_transport",
+                )
+            request = ReactionRequest(message=message, emoji=rule.react, transport=transport, rule=rule.label)
             return ReactionDecision(request=request, rule=rule, reply_needed=_reply_needed(rule, verdict))
         first_failure = first_failure or failure
     reason, detail = first_failure or (SkipReason.NO_RULE, "")

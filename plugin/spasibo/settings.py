@@ -28,6 +28,7 @@ from spasibo.errors import ConfigError
 
 DEFAULT_MAX_AGE_S = 300.0  # older messages are a backlog replayed after a reconnect: reacting now looks odd
 DEFAULT_REACTION_TIMEOUT_S = 10.0  # a transport that hangs longer is reported as a transport error
+DEFAULT_SLOW_HOOK_MS = 100.0  # far above the detector's cost (tens of µs), far below what a customer notices
 DEFAULT_DEDUPE_TTL_S = 24 * 3600.0  # platforms redeliver within hours, not days
 DEFAULT_DEDUPE_MAX_MESSAGES = 100_000  # bounds the memory of the duplicate check (~a few MB)
 
@@ -35,7 +36,7 @@ DEFAULT_DEDUPE_MAX_MESSAGES = 100_000  # bounds the memory of the duplicate chec
 def _one_emoji(text: str) -> str:
     # Stricter than what a transport accepts: "" (remove a reaction) makes no sense as a rule's reaction.
     if not is_single_emoji(text):
-        raise ValueError(f'expected exactly one emoji such as "❤️" or "👍", got {text!r}')
+        raise ValueError('expected exactly one emoji such as "❤️" or "👍"')
     return text
 
 
@@ -57,6 +58,8 @@ class RuleSettings(BaseModel):
     cooldown_s: float = Field(default=0.0, ge=0.0)
     reply: bool = True
     transport: Name | None = None
+    # where a message goes when no transport reaches its platform; unset, it is skipped (no_transport)
+    fallback_transport: Name | None = None
     name: str | None = None
 
     @property
@@ -87,6 +90,8 @@ class SpasiboSettings(BaseModel):
     rules: list[RuleSettings] = Field(default_factory=lambda: [RuleSettings()])
     transports: dict[Name, dict[str, Any]] = Field(default_factory=dict)
     reaction_timeout_s: float = Field(default=DEFAULT_REACTION_TIMEOUT_S, gt=0.0)
+    # a plugin's hook taking longer than this is logged with the plugin's name (it delays every message)
+    slow_hook_ms: float = Field(default=DEFAULT_SLOW_HOOK_MS, gt=0.0)
     dedupe: DedupeSettings = Field(default_factory=DedupeSettings)
     # The host bot's own table, so one file wires both; spasibo keeps it for the host to validate.
     bot: dict[str, Any] = Field(default_factory=dict)

@@ -20,7 +20,7 @@ def test_detect_prints_one_json_object_per_text():
     assert result.returncode == 0
     assert [(line["gratitude"], line["closing"], line["reason"]) for line in lines] == [
         (True, True, None),
-        (False, False, "sarcasm"),
+        (False, False, "judge"),
     ]
     assert set(lines[0]) >= {"gratitude", "closing", "score", "match", "span", "language", "reason"}
 

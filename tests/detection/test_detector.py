@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from spasibo import ConfigError, GratitudeDetector, Verdict, detect
-from spasibo.detection import DetectorSettings
+from spasibo.detection import DetectorSettings, default_detector
 from spasibo.phrases import PhrasePack, builtin_packs
 
 CONFIRMATION = PhrasePack(
@@ -31,9 +31,29 @@ def test_no_phrase_gives_an_empty_verdict():
     assert detect("Адрес у вас какой?") == Verdict()
 
 
-def test_a_rejected_thanks_scores_zero_and_says_why():
+def test_a_thanks_the_judge_rejects_keeps_its_low_score_and_says_why():
     verdict = detect("спасибо за ничего")
-    assert (verdict.intent, verdict.score, verdict.reason) == (None, 0.0, "sarcasm")
+    assert (verdict.intent, verdict.reason, verdict.judge) == (None, "judge", "linear")
+    assert verdict.score < default_detector().min_scores()[0]
+
+
+def test_a_thanks_a_hard_rule_vetoes_scores_zero_and_names_the_rule():
+    verdict = detect("даже спасибо не сказали")
+    assert (verdict.score, verdict.reason, verdict.rule, verdict.judge) == (
+        0.0,
+        "negation",
+        "ru.negated",
+        None,
+    )
+
+
+def test_scores_are_probabilities_not_all_or_nothing():
+    scores = {
+        detect(text).score
+        for text in ("спасибо", "спасибо, а можно на 15:00?", "ну спасибо, опять перенесли")
+    }
+    assert len(scores) == 3
+    assert all(0.0 < score < 100.0 for score in scores)
 
 
 @pytest.mark.parametrize(

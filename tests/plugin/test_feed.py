@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from spasibo.errors import RateLimitedError, ReactionError
+from spasibo.errors import ConfigError, RateLimitedError, ReactionError
 from spasibo.hookspecs import hookimpl
 from spasibo.models import ReactionResult, SkipReason
 from spasibo.settings import DedupeSettings, RuleSettings
@@ -189,11 +189,16 @@ async def test_a_failed_send_can_be_retried_when_the_message_is_redelivered(make
     assert (await app.feed(message)).reacted
 
 
-async def test_rule_naming_an_unregistered_transport_is_a_transport_error_listing_the_known(make_app) -> None:
-    app, _ = make_app(RuleSettings(transport="fax"))
+def test_rule_naming_a_transport_nothing_provides_fails_when_the_app_is_built(make_app) -> None:
+    with pytest.raises(ConfigError, match=r"rules\[0\]\.transport: no transport named 'fax'; known: console"):
+        make_app(RuleSettings(transport="fax"))
+
+
+async def test_platform_transport_never_attached_is_a_transport_error_at_send(make_app) -> None:
+    app, _ = make_app(RuleSettings(transport="telegram"))
     outcome = await app.feed(make_message("Спасибо!"))
     assert outcome.skipped is SkipReason.TRANSPORT_ERROR
-    assert "no transport named 'fax'; registered: console" in (outcome.error or "")
+    assert "no transport named 'telegram'; registered: console" in (outcome.error or "")
 
 
 async def test_reaction_goes_to_the_transport_of_the_messages_platform(make_app) -> None:
@@ -239,3 +244,11 @@ async def test_aclose_closes_transports_built_from_factories_only(plugin_manager
         app.use_transport(handed_in)
         assert app.transports["sms"] is built
     assert (built.closed, handed_in.closed) == (True, False)
+
+
+async def test_whatsapp_message_without_a_whatsapp_transport_is_not_reported_as_reacted(make_app) -> None:
+    app, console = make_app()
+    outcome = await app.feed(make_message("Спасибо!", platform="whatsapp"))
+    assert not outcome.reacted
+    assert outcome.skipped is SkipReason.NO_TRANSPORT
+    assert console.sent == []

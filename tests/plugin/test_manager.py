@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import subprocess
 import sys
 
-import pluggy
 import pytest
 
 from spasibo.errors import ConfigError, ReactionError
@@ -69,14 +69,30 @@ def test_importing_spasibo_loads_no_plugin() -> None:
     assert output.strip() == "[]"
 
 
-def test_installed_plugin_failing_to_import_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken_entry_points(self, group, name=None):
-        raise ModuleNotFoundError("No module named 'spasibo_sms'")
+class FakeDistribution:
+    """Just what the loader reads of an ``importlib.metadata.Distribution``."""
 
+    def __init__(self, name: str, version: str, *entry_points: importlib.metadata.EntryPoint) -> None:
+        self.metadata = {"Name": name}
+        self.version = version
+        self.entry_points = list(entry_points)
+
+
+def test_installed_plugin_failing_to_import_is_named_logged_and_skipped(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = importlib.metadata.EntryPoint("sms", "spasibo_sms_not_installed", "spasibo")
+    working = importlib.metadata.EntryPoint("working", "string", "spasibo")  # no hooks, loads
+    distributions = [FakeDistribution("spasibo-sms", "1.2.0", broken), FakeDistribution("w", "0.1", working)]
     monkeypatch.delenv("SPASIBO_DISABLE_PLUGIN_AUTOLOAD")
-    monkeypatch.setattr(pluggy.PluginManager, "load_setuptools_entrypoints", broken_entry_points)
-    with pytest.raises(PluginError, match=r"failed to load: .*spasibo_sms.*SPASIBO_BLOCK_PLUGINS=<name>"):
-        get_plugin_manager()
+    monkeypatch.setattr(importlib.metadata, "distributions", lambda: distributions)
+    pm = get_plugin_manager()
+    assert pm.get_plugin("sms") is None
+    assert pm.get_plugin("working") is not None
+    assert pm.load_failures == {"sms": "ModuleNotFoundError: No module named 'spasibo_sms_not_installed'"}
+    [logged] = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert logged.startswith("plugin 'sms' (from spasibo-sms 1.2.0, entry point spasibo_sms_not_installed)")
+    assert "SPASIBO_BLOCK_PLUGINS=sms" in logged
 
 
 def test_blocked_builtin_is_not_registered(monkeypatch: pytest.MonkeyPatch) -> None:

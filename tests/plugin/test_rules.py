@@ -119,8 +119,18 @@ def test_transport_defaults_to_the_messages_platform_when_registered() -> None:
     assert decision.request.transport == "whatsapp"
 
 
-def test_transport_falls_back_to_the_console_when_the_platform_has_none() -> None:
-    decision = choose(THANKS, HEART, transports=("console",), platform="telegram")
+def test_message_from_a_platform_no_transport_reaches_is_skipped_not_sent_to_the_console() -> None:
+    decision = choose(THANKS, HEART, transports=("console",), platform="whatsapp")
+    assert decision.request is None
+    assert decision.skipped is SkipReason.NO_TRANSPORT
+    assert (
+        decision.detail == "no transport reaches platform 'whatsapp' and the rule sets no fallback_transport"
+    )
+
+
+def test_console_fallback_is_an_explicit_choice_of_the_rule() -> None:
+    rule = RuleSettings(fallback_transport="console")
+    decision = choose(THANKS, rule, transports=("console",), platform="whatsapp")
     assert decision.request is not None
     assert decision.request.transport == "console"
 

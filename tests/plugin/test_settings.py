@@ -142,3 +142,13 @@ def test_languages_limit_the_packs_used() -> None:
 def test_settings_are_immutable() -> None:
     with pytest.raises(ValueError, match="frozen"):
         SpasiboSettings().reaction_timeout_s = 1  # type: ignore[misc]
+
+
+def test_a_bad_reaction_shows_the_value_once(tmp_path) -> None:
+    path = tmp_path / "spasibo.toml"
+    path.write_text('[[rules]]\nreact = "heart"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert str(caught.value) == (
+        f'{path}: rules[0].react: Value error, expected exactly one emoji such as "❤️" or "👍", got \'heart\''
+    )

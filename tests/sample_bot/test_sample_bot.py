@@ -119,6 +119,19 @@ def test_confirmation_gets_a_thumb_when_the_example_pack_is_installed() -> None:
     assert "👍  reaction on message 1" in finished.stdout, finished.stderr
 
 
+def test_bundled_audit_log_plugin_with_an_unwritable_path_does_not_end_the_bot(tmp_path: Path) -> None:
+    audit_log = tmp_path / "missing-dir" / "audit.jsonl"
+    finished = run_bot(
+        stdin=CONVERSATION.read_text(encoding="utf-8"),
+        autoload=True,
+        env={"SPASIBO_AUDIT_LOG": str(audit_log)},
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.count("❤️  reaction on message") == 3  # every thanks of the conversation
+    assert finished.stderr.count("plugin 'audit-log' raised FileNotFoundError") == 1
+    assert "Traceback" not in finished.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "env", "explained"),
     [

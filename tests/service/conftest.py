@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import time
@@ -34,17 +35,9 @@ def redis_prefix(redis_url: str) -> Iterator[str]:
     client.close()
 
 
-@pytest.fixture(scope="module")
-def served() -> Iterator[ServeProcess]:
-    """One ``spasibo serve`` subprocess (fake WhatsApp, in-memory state) for a test module."""
-    process = start_serve({})
-    yield process
-    stop_serve(process)
-
-
 @pytest.fixture
 def private_redis(redis_server_binary: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """A redis-server of this test's own on a free loopback port, so the test may kill it."""
+    """A redis-server of this test's own on a free loopback port, so the test may pause or kill it."""
     port = free_port()
     process = subprocess.Popen(
         [redis_server_binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
@@ -59,5 +52,14 @@ def private_redis(redis_server_binary: str) -> Iterator[tuple[str, subprocess.Po
         except OSError:
             time.sleep(0.05)
     yield f"redis://127.0.0.1:{port}/0", process
+    process.send_signal(signal.SIGCONT)  # a paused server would not die of SIGKILL before it resumes
     process.kill()
     process.wait()
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[ServeProcess]:
+    """One ``spasibo serve`` subprocess (fake WhatsApp, in-memory state) for a test module."""
+    process = start_serve({})
+    yield process
+    stop_serve(process)

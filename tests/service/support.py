@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 import httpx
@@ -54,19 +56,23 @@ class Service:
 
 @asynccontextmanager
 async def running_service(**overrides: Any) -> AsyncIterator[Service]:
-    """The real app (settings ``BASE_SETTINGS`` + ``overrides``) through ``httpx.ASGITransport``."""
-    settings = ServiceSettings(**{**BASE_SETTINGS, **overrides})
-    factory = fake_client_factory(settings.fake_send_delay_s)
-    pool = SessionPool(settings.pool_settings(), client_factory=cast(ClientFactory, factory))
-    app = create_app(settings, pool)
-    async with app.router.lifespan_context(app):
-        # Starlette re-raises an unexpected error after sending its 500 (for the server's log); the client
-        # must see the 500, as it would over a socket
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://service", headers={"X-API-Key": API_KEY}
-        ) as client:
-            yield Service(app, client, pool, factory, settings)
+    """The real app (settings ``BASE_SETTINGS`` + ``overrides``) through ``httpx.ASGITransport``; its session
+    registry is a file in a temporary directory unless ``session_registry_path`` is given.
+    """
+    with tempfile.TemporaryDirectory(prefix="spasibo-registry-") as registry_dir:
+        overrides.setdefault("session_registry_path", str(Path(registry_dir) / "sessions.json"))
+        settings = ServiceSettings(**{**BASE_SETTINGS, **overrides})
+        factory = fake_client_factory(settings.fake_send_delay_s)
+        pool = SessionPool(settings.pool_settings(), client_factory=cast(ClientFactory, factory))
+        app = create_app(settings, pool)
+        async with app.router.lifespan_context(app):
+            # Starlette re-raises an unexpected error after sending its 500 (for the server's log); the
+            # client must see the 500, as it would over a socket
+            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://service", headers={"X-API-Key": API_KEY}
+            ) as client:
+                yield Service(app, client, pool, factory, settings)
 
 
 def start_serve(env: dict[str, str]) -> ServeProcess:

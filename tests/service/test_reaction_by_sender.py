@@ -82,7 +82,6 @@ async def test_a_phone_given_with_a_lid_sender_is_answered_normalised(service: S
         {},  # no chat, no sender
         {"chat": None, "sender": LID},
         {"chat": GROUP, "sender": None},
-        {"chat": GROUP, "sender": ""},
         {"chat": "status@broadcast", "sender": None},  # a broadcast list is not a person
         {"chat": GROUP, "sender": "120363025246125999@g.us"},  # a group is not a person
         {"chat": GROUP, "sender": "status@broadcast"},
@@ -104,6 +103,7 @@ async def test_without_a_phone_or_a_group_sender_it_is_422_naming_phone(service:
         ({"sender": "user@"}, "sender", "invalid_sender"),
         ({"sender": "2045:x@lid"}, "sender", "invalid_sender"),
         ({"sender": "   "}, "sender", "invalid_sender"),
+        ({"chat": GROUP, "sender": ""}, "sender", "invalid_sender"),
         ({"chat": "not a chat"}, "chat", "invalid_chat"),
         ({"chat": "@g.us"}, "chat", "invalid_chat"),
         ({"sender": 204586732453953}, "sender", "invalid_field"),

@@ -17,14 +17,26 @@ def shared(redis_url: str, redis_prefix: str, **overrides):
 
 async def test_the_phone_limit_is_shared_by_two_instances(redis_url: str, redis_prefix: str) -> None:
     async with (
-        shared(redis_url, redis_prefix, rate_limit_per_phone_per_minute=2, companies=["a"]) as first,
-        shared(redis_url, redis_prefix, rate_limit_per_phone_per_minute=2, companies=["b"]) as second,
+        shared(redis_url, redis_prefix, rate_limit_per_phone_per_minute=2, instance_id="one") as first,
+        shared(redis_url, redis_prefix, rate_limit_per_phone_per_minute=2, instance_id="two") as second,
     ):
-        assert (await first.react(companyId="a", messageId="1")).status_code == 200
-        assert (await second.react(companyId="b", messageId="2")).status_code == 200
-        refused = await first.react(companyId="a", messageId="3")
+        await second.pool.add_session("default")  # both serve the company, bypassing the lease
+        assert (await first.react(messageId="1")).status_code == 200
+        assert (await second.react(messageId="2")).status_code == 200
+        refused = await first.react(messageId="3")
         assert refused.status_code == 429
         assert "Retry-After" in refused.headers
+
+
+async def test_the_phone_limit_of_one_company_leaves_another_company_alone(
+    redis_url: str, redis_prefix: str
+) -> None:
+    async with shared(
+        redis_url, redis_prefix, rate_limit_per_phone_per_minute=1, companies=["a", "b"]
+    ) as service:
+        assert (await service.react(companyId="a", messageId="1")).status_code == 200
+        assert (await service.react(companyId="a", messageId="2")).status_code == 429
+        assert (await service.react(companyId="b", messageId="3")).status_code == 200
 
 
 async def test_a_duplicate_sent_to_another_instance_is_answered_without_sending(

@@ -24,7 +24,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from spasibo import __version__
+
     parser = argparse.ArgumentParser(prog="spasibo", description="Answer customer gratitude in chatbots.")
+    parser.add_argument("--version", action="version", version=f"spasibo {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module_name, help_text) in COMMANDS.items():
         sub = commands.add_parser(name, help=help_text, description=help_text)

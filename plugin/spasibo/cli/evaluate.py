@@ -32,6 +32,9 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"spasibo eval: {error}", file=sys.stderr)
         return EXIT_BAD_FILE
+    if not messages:  # nothing scored is no evidence: a perfect 1.000 here would be a lie
+        print(f"spasibo eval: {args.corpus}: no labelled lines to score", file=sys.stderr)
+        return EXIT_BAD_FILE
     scores = score(messages, detect)
     print(f"messages           {len(messages)}")
     print(f"precision          {scores.precision:.3f}")

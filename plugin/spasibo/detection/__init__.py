@@ -2,7 +2,7 @@
 
     >>> from spasibo.detection import detect
     >>> detect("спасибо за испорченный вечер").reason
-    'sarcasm'
+    'judge'
 
 The default detector is built on the first call, not at import, and reused afterwards.
 """

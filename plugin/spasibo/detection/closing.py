@@ -18,12 +18,9 @@ from spasibo.detection.normalize import Kind, Token
 from spasibo.phrases.pack import PhrasePack
 
 _TEXT = attrgetter("text")
-_NEGATION = "не"  # "не надо", "не нужно" refuse rather than request
 _LEAD_IN_WORDS = (
     4  # "хотела бы выразить слова признательности": a request verb this close before thanks introduces it
 )
-_REASON_OPENERS = frozenset({"за", "что"})  # "спасибо за адрес", "спасибо, что решили проблему"
-_NEW_SUBJECT = frozenset({"я", "мы"})  # "спасибо за ответ я перевела": the customer's own news begins
 _REASON_GAP_WORDS = 2  # pleasantries between the thanks and its reason: "спасибо вам большое за ..."
 
 
@@ -42,6 +39,12 @@ class ClosingJudge:
         )
         self.pleasantries = CueSet(cue for pack in packs for cue in pack.pleasantries)
         self.breakers = frozenset(word for pack in packs for word in pack.clause_breakers)
+        # "не надо", "не нужно" refuse rather than request
+        self.negations = frozenset(word for pack in packs for word in pack.negations)
+        # "спасибо за адрес", "спасибо, что решили проблему": what the thanks is for
+        self.reason_openers = frozenset(word for pack in packs for word in pack.reason_openers)
+        # "спасибо за ответ я перевела": the customer's own news begins
+        self.new_subjects = frozenset(word for pack in packs for word in pack.new_subjects)
 
     def needs_reply(self, context: MessageContext, matches: Sequence[PhraseMatch]) -> bool:
         """True when the message asks, requests or reports something besides the matched phrases."""
@@ -61,7 +64,7 @@ class ClosingJudge:
             for start, end in cues.find_all(words):
                 if positions[start] in reason:
                     continue  # "спасибо, что решили проблему" names what the thanks is for
-                if start > 0 and words[start - 1] == _NEGATION:
+                if start > 0 and words[start - 1] in self.negations:
                     continue
                 if self.pleasantries.covers(words[start:end]):
                     continue  # "берегите себя" is a wish, not a request
@@ -94,20 +97,20 @@ class ClosingJudge:
                 tokens[index].kind is Kind.PUNCT
                 or (
                     tokens[index].kind is Kind.WORD
-                    and tokens[index].text not in _REASON_OPENERS
+                    and tokens[index].text not in self.reason_openers
                     and gap < _REASON_GAP_WORDS
                     and self.pleasantries.covers([tokens[index].text])
                 )
             ):
                 gap += tokens[index].kind is Kind.WORD
                 index += 1
-            if index >= len(tokens) or tokens[index].text not in _REASON_OPENERS:
+            if index >= len(tokens) or tokens[index].text not in self.reason_openers:
                 continue
             for after in range(index + 1, len(tokens)):
                 token = tokens[after]
                 if token.kind in (Kind.PUNCT, Kind.END) or token.text in self.breakers:
                     break
-                if token.text in _NEW_SUBJECT:
+                if token.text in self.new_subjects:
                     break
                 reason.add(after)
         return reason

@@ -1,7 +1,11 @@
-"""``GratitudeDetector``: phrases found, vetoes applied, closing judged, one ``Verdict`` out.
+"""``GratitudeDetector``: the finder finds thanks-like phrases, rules veto the certain cases, the judge
+weighs the rest, one ``Verdict`` out.
 
-Packs of any intent may be given; gratitude wins when a message has both thanks and another intent. Every
-index and cue list is compiled when the detector is built, so ``detect`` does no set-up work.
+The finder (phrases, fuzzy matching, normalisation) and the rules are data; the judge is a trained model
+(``linear_judge``) or any callable ``Candidate -> Judgement`` given as ``judge``. Packs of any intent may
+be given; gratitude wins when a message has both thanks and another intent. Every index and cue list is
+compiled when the detector is built, and the judge's model is read on the first candidate, so ``detect``
+does no set-up work and a message without a thanks-like phrase never reaches the judge.
 """
 
 from __future__ import annotations
@@ -11,20 +15,23 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from spasibo.detection.candidate import Candidate, Judge, Judgement
 from spasibo.detection.closing import ClosingJudge
 from spasibo.detection.context import MessageContext
+from spasibo.detection.linear_judge import CLOSING, LinearJudge, builtin_model
 from spasibo.detection.matcher import PhraseMatch, PhraseMatcher
 from spasibo.detection.normalize import Kind, Token, tokenize
 from spasibo.detection.prefilter import Prefilter
 from spasibo.detection.settings import DetectorSettings
-from spasibo.detection.vetoes import Vetoes, VetoHit
+from spasibo.detection.vetoes import RuleHit, Vetoes, script_of_text
 from spasibo.errors import ConfigError
 from spasibo.models import Verdict
 from spasibo.phrases.pack import PhrasePack
 
 GRATITUDE = "gratitude"
 TRUNCATED = "truncated"
-WEAK_ALONE = "weak"  # only a weak phrase (🙏) next to a request: it means "please"
+JUDGE_REJECTED = "judge"  # the reason when the judge found the thanks insincere
+WEAK_ALONE = RuleHit("weak_with_request", "weak", hard=True)  # only 🙏 next to a request: it means "please"
 # verdicts are frozen, so the two "nothing found" answers are built once and shared
 _NOTHING = Verdict()
 _TRUNCATED_NOTHING = Verdict(truncated=True, reason=TRUNCATED)
@@ -34,8 +41,8 @@ _VALIDATE_VERDICT = Verdict.__pydantic_validator__.validate_python
 class GratitudeDetector:
     """Detects gratitude (and the intents of any other phrase packs) in one chat message at a time.
 
-    ``packs`` defaults to the built-in phrase files; thresholds come from ``settings`` or from keyword
-    arguments with the names of ``DetectorSettings`` fields::
+    ``packs`` defaults to the built-in phrase files; ``judge`` to the built-in trained model; thresholds
+    come from ``settings`` or from keyword arguments with the names of ``DetectorSettings`` fields::
 
         detector = GratitudeDetector(builtin_packs() + my_packs, min_score=80)
         detector.detect("Спасибо большое!").gratitude   # True
@@ -46,6 +53,7 @@ class GratitudeDetector:
         packs: Iterable[PhrasePack] | None = None,
         *,
         settings: DetectorSettings | None = None,
+        judge: Judge | None = None,
         **thresholds: Any,
     ) -> None:
         if packs is None:
@@ -59,17 +67,51 @@ class GratitudeDetector:
         except ValidationError as error:
             names = ", ".join(".".join(map(str, detail["loc"])) for detail in error.errors())
             raise ConfigError(f"invalid detector setting {names}: {error}") from error
+        self.judge: Judge = judge if judge is not None else LinearJudge()
         self._matcher = PhraseMatcher(self.packs)
         self._prefilter = Prefilter(self._matcher.anchor_words()) if self.settings.prefilter else None
         self._vetoes = Vetoes(self.packs, self.settings)
         self._closing = ClosingJudge(self.packs)
+        self._min_scores: tuple[float, float] | None = None
 
     def detect(self, text: str) -> Verdict:
-        """The verdict on one message: gratitude or another intent, closing, score, where, and any veto.
+        """The verdict on one message: gratitude or another intent, closing, score, where, and why.
 
         Any string is accepted (empty, huge, control characters); texts longer than ``max_text_chars`` are
         read as a head and a tail window and the verdict says ``truncated=True``.
         """
+        found = self._find(text)
+        if isinstance(found, Verdict):
+            return found
+        matches, context, truncated = found
+        gratitude = [m for m in matches if m.phrase.intent == GRATITUDE]
+        if gratitude:
+            candidate, veto = self._candidate(gratitude, context, truncated)
+            if candidate is not None:
+                verdict = self._judged(candidate, self.judge(candidate))
+            else:
+                match, hit = veto
+                verdict = self._verdict(match, truncated, accepted=False, reason=hit.family, rule=hit.id)
+            others = [m for m in matches if m.phrase.intent != GRATITUDE]
+            if verdict.gratitude or not others:
+                return verdict
+            return self._other_intent(others, context, truncated) or verdict
+        return self._other_intent(matches, context, truncated) or self._verdict(
+            matches[0], truncated, accepted=False, reason=WEAK_ALONE.family
+        )
+
+    def candidate(self, text: str) -> Candidate | None:
+        """What the finder and the rules make of ``text`` for the judge, or None when no thanks-like
+        phrase is found or a hard rule vetoes every one (used by training and ``--explain``)."""
+        found = self._find(text)
+        if isinstance(found, Verdict):
+            return None
+        matches, context, truncated = found
+        gratitude = [m for m in matches if m.phrase.intent == GRATITUDE]
+        return self._candidate(gratitude, context, truncated)[0] if gratitude else None
+
+    def _find(self, text: str) -> Verdict | tuple[list[PhraseMatch], MessageContext, bool]:
+        """The phrases found in ``text`` with their context, or the verdict when there are none."""
         if not isinstance(text, str):  # a host passing None or a number gets a verdict, not a crash
             text = "" if text is None else str(text)
         short = len(text) <= self.settings.max_text_chars
@@ -82,41 +124,83 @@ class GratitudeDetector:
         if not matches:
             return _TRUNCATED_NOTHING if truncated else _NOTHING
         context = MessageContext(text, tokens, self._closing.breakers, self._vetoes.reach_words)
-        vetoed: dict[int, VetoHit] = {}
-        wide = False  # a message-wide veto (sarcasm) rejects every thanks in the message, checked or not
-        for index, match in enumerate(matches):
-            if wide and match.phrase.intent == GRATITUDE:
-                continue
-            hit = self._vetoes.check(match, context)
-            if hit is not None:
-                vetoed[index] = hit
-                wide = wide or hit.message_wide
-        accepted = matches
-        if vetoed:
-            accepted = [
-                m
-                for i, m in enumerate(matches)
-                if i not in vetoed and not (wide and m.phrase.intent == GRATITUDE)
-            ]
-        winners = self._winning_matches(accepted, context)
-        if not winners:
-            # point at the phrase that decided it: a message-wide veto first, else the first veto
-            deciding = [i for i, hit in vetoed.items() if hit.message_wide] or sorted(vetoed)
-            if deciding:
-                index = deciding[0]
-                return self._verdict(matches[index], truncated, reason=vetoed[index].family, accepted=False)
-            return self._verdict(matches[0], truncated, reason=WEAK_ALONE, accepted=False)
-        closing = not self._closing.needs_reply(context, winners)
-        best = winners[0] if len(winners) == 1 else max(winners, key=lambda m: (m.score, -m.first))
-        return self._verdict(best, truncated, closing=closing, accepted=True)
+        return matches, context, truncated
 
-    def _winning_matches(self, accepted: list[PhraseMatch], context: MessageContext) -> list[PhraseMatch]:
-        """The accepted matches of the winning intent: gratitude first, else the best-scoring other one.
+    def _candidate(
+        self, gratitude: list[PhraseMatch], context: MessageContext, truncated: bool
+    ) -> tuple[Candidate | None, tuple[PhraseMatch, RuleHit]]:
+        """The candidate for the judge, or None and the match and hard rule that vetoed it."""
+        script = script_of_text(context.text)
+        hits: list[RuleHit] = []
+        standing: list[PhraseMatch] = []
+        veto: tuple[PhraseMatch, RuleHit] | None = None
+        for match in gratitude:
+            match_hits = self._vetoes.hits(match, context, script)
+            hits.extend(match_hits)
+            hard = match_hits[0] if match_hits and match_hits[0].hard else None
+            if hard is None:
+                standing.append(match)
+            elif veto is None or (hard.message_wide and not veto[1].message_wide):
+                veto = (match, hard)
+        if veto is not None and veto[1].message_wide:
+            return None, veto
+        only_pleasantries = self._closing.only_pleasantries(context, standing)
+        if standing and all(m.phrase.weak for m in standing) and not only_pleasantries:
+            return None, (standing[0], WEAK_ALONE)  # 🙏 next to a request or plea means "please"
+        if not standing:
+            assert veto is not None
+            return None, veto
+        candidate = Candidate(
+            context.text,
+            context.tokens,
+            tuple(standing),
+            tuple(hits),
+            self._closing.needs_reply(context, standing),
+            only_pleasantries,
+            script,
+            truncated,
+        )
+        return candidate, veto or (standing[0], WEAK_ALONE)
 
-        A weak phrase (🙏, which also means "please") counts only when every other word is a pleasantry.
+    def min_scores(self) -> tuple[float, float]:
+        """The scores from which a candidate is gratitude and a closing: the settings', else the model's."""
+        if self._min_scores is None:
+            gratitude, closing = self.settings.gratitude_min_score, self.settings.closing_min_score
+            if gratitude is None or closing is None:
+                defaults = builtin_model().min_scores
+                gratitude = defaults[GRATITUDE] if gratitude is None else gratitude
+                closing = defaults[CLOSING] if closing is None else closing
+            self._min_scores = (gratitude, closing)
+        return self._min_scores
+
+    def _judged(self, candidate: Candidate, judgement: Judgement) -> Verdict:
+        gratitude_min, closing_min = self.min_scores()
+        score = round(100.0 * judgement.gratitude, 1)
+        closing_score = round(100.0 * judgement.closing, 1)
+        accepted = score >= gratitude_min and judgement.rule is None
+        matches = candidate.matches
+        best = matches[0] if len(matches) == 1 else max(matches, key=lambda m: (m.score, -m.first))
+        return self._verdict(
+            best,
+            candidate.truncated,
+            accepted=accepted,
+            closing=accepted and closing_score >= closing_min,
+            score=score,
+            closing_score=closing_score,
+            reason=None if accepted else JUDGE_REJECTED,
+            rule=judgement.rule,
+            judge=judgement.judge,
+        )
+
+    def _other_intent(
+        self, matches: list[PhraseMatch], context: MessageContext, truncated: bool
+    ) -> Verdict | None:
+        """The verdict for phrases of intents other than gratitude: hard rules veto, the best intent wins.
+
+        A weak phrase counts only when every other word is a pleasantry.
         """
-        if len(accepted) == 1 and not accepted[0].phrase.weak:
-            return accepted  # the common case: one phrase, and it is the winner whatever its intent
+        script = script_of_text(context.text)
+        accepted = [m for m in matches if not any(h.hard for h in self._vetoes.hits(m, context, script))]
         strong = [m for m in accepted if not m.phrase.weak]
         weak = [m for m in accepted if m.phrase.weak]
         if (
@@ -126,12 +210,11 @@ class GratitudeDetector:
         ):
             strong.extend(weak)
         if not strong:
-            return []
-        gratitude = [m for m in strong if m.phrase.intent == GRATITUDE]
-        if gratitude:
-            return gratitude
+            return None
         best = max(strong, key=lambda m: m.score)
-        return [m for m in strong if m.phrase.intent == best.phrase.intent]
+        winners = [m for m in strong if m.phrase.intent == best.phrase.intent]
+        closing = not self._closing.needs_reply(context, winners)
+        return self._verdict(best, truncated, accepted=True, closing=closing, score=round(best.score, 1))
 
     def _verdict(
         self,
@@ -140,7 +223,11 @@ class GratitudeDetector:
         *,
         accepted: bool,
         closing: bool = False,
+        score: float = 0.0,
+        closing_score: float = 0.0,
         reason: str | None = None,
+        rule: str | None = None,
+        judge: str | None = None,
     ) -> Verdict:
         intent = match.phrase.intent if accepted else None
         if accepted and truncated:
@@ -151,12 +238,15 @@ class GratitudeDetector:
                 "intent": intent,
                 "gratitude": intent == GRATITUDE,
                 "closing": closing,
-                "score": round(match.score, 1) if accepted else 0.0,
+                "score": score,
+                "closing_score": closing_score if accepted else 0.0,
                 "match": match.phrase.text,
                 "span": match.span,
                 "language": match.phrase.language,
                 "reason": reason,
                 "truncated": truncated,
+                "rule": rule,
+                "judge": judge,
             }
         )
         return verdict

@@ -1,13 +1,17 @@
-"""Veto families: reasons a thanks-like phrase is not thanks here.
+"""Rules: explicit signs that a thanks-like phrase is not thanks here, each with an id.
 
-Most families are data (``[[vetoes]]`` in the phrase files: sarcasm, negation, reported speech, questions
-about thanks, inscriptions); two depend on the text's shape and live here: a phrase inside quotation marks
-is someone else's words ("quoted"), and a capitalised Latin word right after a Russian word is a name
-("конфет Merci", "надпись Thank you").
+Most rules are data (``[[vetoes]]`` in the phrase files: negation, promised thanks, questions about
+thanks, inscriptions); a few depend on the text's shape and live here: a phrase inside quotation marks is
+someone else's words (``quoted``), a phrase that is itself the question (``asked_back``: "Спасибо? За что?"),
+a capitalised Latin word right after a Russian word is a name (``brand_name``: "конфет Merci"), and one
+lower-case word in quotes after the thanks mocks it (``scare_quotes``). A *hard* rule vetoes the phrase; a
+soft one is only a feature of the trained judge. A pack's rules apply only to messages in its script (a
+Russian message is never vetoed by English cues).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,84 +23,133 @@ from spasibo.detection.settings import DetectorSettings
 from spasibo.phrases.pack import PhrasePack, VetoPosition, VetoRule, VetoScope
 
 QUOTED = "quoted"
-QUESTION = "question"
-SARCASM = "sarcasm"
-LOOKALIKE = "lookalike"
+ASKED_BACK = "asked_back"
+BRAND_NAME = "brand_name"
+SCARE_QUOTES = "scare_quotes"
 _SCARE_QUOTE_WINDOW_WORDS = 4
 _NO_CUES = CueSet(())
+CYRILLIC, LATIN, ANY_SCRIPT = "cyrillic", "latin", "any"
+# languages written in Cyrillic among the packs spasibo ships or a plugin is likely to add
+_CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "be", "kk", "tt", "bg", "sr", "mk", "ky", "ba", "cv", "mn"})
+_LATIN_LANGUAGES = frozenset({"en", "de", "fr", "uz", "es", "it", "pt", "pl", "tr", "az", "cs", "nl"})
+_CYRILLIC_RE = re.compile("[а-яё]")
+_LATIN_RE = re.compile("[a-z]")
+
+
+def script_of_language(language: str) -> str:
+    """The script a pack's language is written in: ``cyrillic``, ``latin`` or ``any`` (mixed packs)."""
+    if language in _CYRILLIC_LANGUAGES:
+        return CYRILLIC
+    return LATIN if language in _LATIN_LANGUAGES else ANY_SCRIPT
+
+
+def script_of_text(text: str) -> str:
+    """The script most letters of ``text`` are in (Cyrillic wins a tie: the chats are mostly Russian)."""
+    lowered = text.lower()
+    cyrillic = len(_CYRILLIC_RE.findall(lowered))
+    latin = len(_LATIN_RE.findall(lowered))
+    return LATIN if latin > cyrillic else CYRILLIC
 
 
 @dataclass(frozen=True)
 class CompiledVeto:
-    """A veto rule with its cues compiled for lookup."""
+    """A rule with its cues compiled for lookup, and its id."""
 
+    id: str
     rule: VetoRule
     cues: CueSet
     unless: CueSet
 
 
 @dataclass(frozen=True)
-class VetoHit:
-    """A veto that applies to a match: its family and whether it rejects the whole message."""
+class RuleHit:
+    """A rule that fired on a match: its id, its family (the verdict's ``reason``) and whether it vetoes."""
 
+    id: str
     family: str
-    message_wide: bool
+    hard: bool
+    message_wide: bool = False
+
+
+_QUOTED_HIT = RuleHit(QUOTED, "reported", hard=True)
+_ASKED_BACK_HIT = RuleHit(ASKED_BACK, "question", hard=True)
+_BRAND_NAME_HIT = RuleHit(BRAND_NAME, "lookalike", hard=True)
+_SCARE_QUOTES_HIT = RuleHit(SCARE_QUOTES, "sarcasm", hard=False)
 
 
 class Vetoes:
-    """Every veto rule of every pack, grouped by the intent whose phrases they veto."""
+    """Every rule of every pack, grouped by the intent and script whose phrases they apply to."""
 
     def __init__(self, packs: Iterable[PhrasePack], settings: DetectorSettings) -> None:
         self._brand_names = settings.latin_brand_names
         self._scare_quotes = settings.scare_quotes_are_sarcasm
-        self._by_intent: dict[str, list[CompiledVeto]] = {}
+        # (intent, script) -> rules; script "any" rules apply to every message
+        self._rules: dict[tuple[str, str], list[CompiledVeto]] = {}
         for pack in packs:
-            compiled = [CompiledVeto(rule, CueSet(rule.cues), CueSet(rule.unless)) for rule in pack.vetoes]
-            self._by_intent.setdefault(pack.intent, []).extend(compiled)
-        # all cues of an intent in one set: a message holding none of them skips the rule loop
+            script = script_of_language(pack.language)
+            compiled = [
+                CompiledVeto(
+                    rule.id or f"{pack.language}.{rule.family}.{index}",
+                    rule,
+                    CueSet(rule.cues),
+                    CueSet(rule.unless),
+                )
+                for index, rule in enumerate(pack.vetoes)
+            ]
+            self._rules.setdefault((pack.intent, script), []).extend(compiled)
         self._any_cue = {
-            intent: CueSet(cue for veto in vetoes for cue in veto.rule.cues)
-            for intent, vetoes in self._by_intent.items()
+            key: CueSet(cue for v in rules for cue in v.rule.cues) for key, rules in self._rules.items()
         }
         windows = [
             window
-            for vetoes in self._by_intent.values()
-            for veto in vetoes
+            for rules in self._rules.values()
+            for veto in rules
             for window in (veto.rule.window, veto.rule.unless_window if veto.rule.unless else 0)
         ]
         self.reach_words = max([_SCARE_QUOTE_WINDOW_WORDS, *windows])  # how far a context walk must see
 
-    def check(self, match: PhraseMatch, context: MessageContext) -> VetoHit | None:
-        """The first veto that rejects ``match`` in this message, or None when the phrase stands."""
-        if context.quotes and context.quoted(match.span):
-            return VetoHit(QUOTED, message_wide=False)
+    def rules(self) -> list[CompiledVeto]:
+        """Every data rule, in pack order."""
+        return [veto for rules in self._rules.values() for veto in rules]
+
+    def hits(self, match: PhraseMatch, context: MessageContext, script: str) -> list[RuleHit]:
+        """Every rule that fires on ``match`` in this message (a message in ``script``), hard ones first."""
+        found: list[RuleHit] = []
         if context.asked_back(match.last):
-            return VetoHit(QUESTION, message_wide=False)
+            found.append(_ASKED_BACK_HIT)
         if self._brand_names and _is_brand_name(match, context):
-            return VetoHit(LOOKALIKE, message_wide=False)
+            found.append(_BRAND_NAME_HIT)
         intent = match.phrase.intent
-        vetoes = (
-            self._by_intent.get(intent, ()) if context.mentions(self._any_cue.get(intent, _NO_CUES)) else ()
-        )
-        for veto in vetoes:
-            rule = veto.rule
-            if rule.question_only and not context.ends_with_question(match.last):
-                continue
-            if not context.mentions(veto.cues):
-                continue  # asked once per message: no window of it can hold a cue the message lacks
-            if rule.position is VetoPosition.BEFORE:
-                words = context.words_before(match.first, rule.window, rule.scope)
-            else:
-                words = context.words_after(match.last, rule.window, rule.scope)
-            if veto.cues.occurs_in(words):
-                if rule.unless and veto.unless.occurs_in(
-                    context.words_after(match.last, rule.unless_window, VetoScope.MESSAGE)
-                ):
-                    continue  # warm words after the thanks lift this rule ("ну спасибо, выручили!")
-                return VetoHit(rule.family, rule.message_wide)
+        for key in ((intent, script), (intent, ANY_SCRIPT)):
+            rules = self._rules.get(key)
+            if rules and context.mentions(self._any_cue[key]):
+                found.extend(_data_hits(rules, match, context))
+        if context.quotes and context.quoted(match.span):
+            found.append(_QUOTED_HIT)
         if self._scare_quotes and context.scare_quoted_after(match.last, _SCARE_QUOTE_WINDOW_WORDS):
-            return VetoHit(SARCASM, message_wide=True)
-        return None
+            found.append(_SCARE_QUOTES_HIT)
+        found.sort(key=lambda hit: not hit.hard)
+        return found
+
+
+def _data_hits(rules: list[CompiledVeto], match: PhraseMatch, context: MessageContext) -> Iterable[RuleHit]:
+    for veto in rules:
+        rule = veto.rule
+        if rule.question_only and not context.ends_with_question(match.last):
+            continue
+        if not context.mentions(veto.cues):
+            continue  # asked once per message: no window of it can hold a cue the message lacks
+        if rule.position is VetoPosition.BEFORE:
+            words = context.words_before(match.first, rule.window, rule.scope)
+        else:
+            words = context.words_after(match.last, rule.window, rule.scope)
+        if not veto.cues.occurs_in(words):
+            continue
+        if rule.unless and veto.unless.occurs_in(
+            context.words_after(match.last, rule.unless_window, VetoScope.MESSAGE)
+        ):
+            continue  # words after the thanks lift this rule
+        yield RuleHit(veto.id, rule.family, rule.hard, rule.message_wide)
 
 
 def _is_brand_name(match: PhraseMatch, context: MessageContext) -> bool:

@@ -29,9 +29,12 @@ class VetoScope(StrEnum):
 
 
 class VetoRule(BaseModel):
-    """One veto family's cues: a matched phrase with one of these nearby does not count.
+    """One rule: a matched phrase with one of these cues nearby is probably (``hard``: certainly) not thanks.
 
-    ``family`` is what the verdict's ``reason`` reports (``sarcasm``, ``negation``, ``reported``...).
+    ``id`` names the rule in verdicts and explanations (``ru.not_said``); without one it is
+    ``<language>.<family>.<index>``. A ``hard`` rule vetoes the phrase outright; a soft one (``hard = false``)
+    is only a feature the trained judge weighs. ``family`` is what the verdict's ``reason`` reports when the
+    rule decides (``negation``, ``reported``, ``question``...).
     ``message_wide`` makes the veto reject every phrase in the message (an angry message gets no heart even
     when it also says thanks elsewhere). ``question_only`` makes it apply only in a sentence ending with "?".
     ``unless`` cues among the words after the phrase (up to ``unless_window``, message-wide) lift this one
@@ -40,6 +43,8 @@ class VetoRule(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    id: str | None = Field(default=None, min_length=1, pattern=r"^[a-z0-9_.]+$")
+    hard: bool = True
     family: str = Field(min_length=1)
     position: VetoPosition
     window: int = Field(default=3, ge=0, le=50)
@@ -63,7 +68,9 @@ class PhrasePack(BaseModel):
     ``request_openers`` (imperative endings such as "*ите"); ``refusal_cues`` keep a "спасибо, но я
     откажусь" a closing, and so does a clause made only of ``refusal_answers`` and pleasantries ("спасибо,
     но нет", where "но нет ссылки" still needs a reply); ``clause_breakers`` ("но", "только") start a new
-    clause. ``source`` names the file or plugin it came from.
+    clause. For the closing check also: ``negations`` ("не": "не надо" refuses rather than requests),
+    ``reason_openers`` ("за", "что": what follows says what the thanks is for) and ``new_subjects`` ("я":
+    the customer's own news begins). ``source`` names the file or plugin it came from.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -81,4 +88,7 @@ class PhrasePack(BaseModel):
     refusal_cues: tuple[str, ...] = ()
     refusal_answers: tuple[str, ...] = ()
     clause_breakers: tuple[str, ...] = ()
+    negations: tuple[str, ...] = ()
+    reason_openers: tuple[str, ...] = ()
+    new_subjects: tuple[str, ...] = ()
     vetoes: tuple[VetoRule, ...] = ()

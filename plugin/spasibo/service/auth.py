@@ -1,4 +1,8 @@
-"""API key check: ``X-API-Key`` compared in constant time against every configured key."""
+"""API key check: ``X-API-Key`` compared in constant time against every configured key, and what it grants.
+
+Each key is bound to the companies it may act for (``keys.py``); routes ask ``grant_of(request)`` and
+``require_company`` before anything reaches the pool or the shared state.
+"""
 
 from __future__ import annotations
 
@@ -6,45 +10,59 @@ import hmac
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated
 
-from fastapi import Security
+from fastapi import Request, Security
 from fastapi.security import APIKeyHeader
 
 from spasibo.service.errors import ServiceError
+from spasibo.service.keys import ADMIN, KeyGrant, parse_key_entry
 
 API_KEY_HEADER = "X-API-Key"
-_scheme = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="one of SPASIBO_API_KEYS")
+_scheme = APIKeyHeader(
+    name=API_KEY_HEADER,
+    auto_error=False,
+    description="a key of SPASIBO_API_KEYS; it may act only for the companies it is bound to",
+)
 
 
 class ApiKeyCheck:
-    """Accepts a key equal to one of ``keys``; with no keys configured, every request.
+    """Accepts a key equal to one of ``entries`` (``key[:scope]``, see ``keys.py``); with none, everything.
 
     Every key is compared (no early exit) so the time taken says nothing about which key nearly matched.
-    ``spasibo serve`` refuses to listen beyond loopback without a key, so "no keys" only happens there.
+    ``spasibo serve`` refuses to listen beyond loopback without a key, so "no keys" only happens there, and
+    there the caller may act for every company.
     """
 
-    def __init__(self, keys: Sequence[str]) -> None:
-        self._keys = [key.encode() for key in keys]
+    def __init__(self, entries: Sequence[str]) -> None:
+        self._grants = [(key.encode(), grant) for key, grant in map(parse_key_entry, entries)]
 
     @property
     def enabled(self) -> bool:
         """True when at least one key is configured."""
-        return bool(self._keys)
+        return bool(self._grants)
+
+    def grant_for(self, presented: str | None) -> KeyGrant | None:
+        """What ``presented`` may do; None when it is not a key (every request is admin without keys)."""
+        if not self._grants:
+            return ADMIN
+        candidate = (presented or "").encode()
+        found: KeyGrant | None = None
+        for key, grant in self._grants:
+            if hmac.compare_digest(candidate, key):
+                found = grant
+        return found
 
     def accepts(self, presented: str | None) -> bool:
         """True when ``presented`` is one of the keys (or no keys are configured)."""
-        if not self._keys:
-            return True
-        candidate = (presented or "").encode()
-        matched = False
-        for key in self._keys:
-            matched |= hmac.compare_digest(candidate, key)
-        return matched
+        return self.grant_for(presented) is not None
 
-    def dependency(self) -> Callable[[str | None], Awaitable[None]]:
-        """A FastAPI dependency raising a 401 ``ServiceError`` unless the request carries a valid key."""
+    def dependency(self) -> Callable[[Request, str | None], Awaitable[None]]:
+        """A FastAPI dependency raising a 401 ``ServiceError`` unless the request carries a valid key; the
+        key's grant is kept on the request for ``grant_of``.
+        """
 
-        async def require_api_key(key: Annotated[str | None, Security(_scheme)]) -> None:
-            if not self.accepts(key):
+        async def require_api_key(request: Request, key: Annotated[str | None, Security(_scheme)]) -> None:
+            grant = self.grant_for(key)
+            if grant is None:
                 raise ServiceError(
                     401,
                     "unauthorized",
@@ -52,5 +70,26 @@ class ApiKeyCheck:
                     field=API_KEY_HEADER,
                     headers={"WWW-Authenticate": "ApiKey"},
                 )
+            request.state.api_grant = grant
 
         return require_api_key
+
+
+def grant_of(request: Request) -> KeyGrant:
+    """The grant of the key that authenticated ``request`` (the ``ApiKeyCheck`` dependency ran first)."""
+    grant: KeyGrant = request.state.api_grant
+    return grant
+
+
+def require_company(grant: KeyGrant, company_id: str, field: str = "companyId") -> None:
+    """Pass when ``grant`` may act for ``company_id``; else a 403 ``forbidden_company`` naming ``field``.
+
+    The answer is the same whether the company exists or not, so a key learns nothing about other tenants.
+    """
+    if not grant.may_act_for(company_id):
+        raise ServiceError(
+            403,
+            "forbidden_company",
+            f"this {API_KEY_HEADER} may not act for company {company_id!r}",
+            field=field,
+        )

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from spasibo.service.errors import ServiceError
+from spasibo.service.shared_redis import DEFAULT_REDIS_TIMEOUT_S, connect_redis
 
 EXPIRE_EVERY_ADDS = 1024
 POLL_INTERVAL_S = 0.02  # how often a duplicate looks whether the first request has finished
@@ -123,10 +124,8 @@ _REPLACE_IF = (
 class RedisRecords:
     """``RecordStorage`` in Redis, shared by every instance using the same URL and prefix."""
 
-    def __init__(self, redis_url: str) -> None:
-        from redis.asyncio import Redis
-
-        self._redis = Redis.from_url(redis_url, decode_responses=True)
+    def __init__(self, redis_url: str, *, timeout_s: float = DEFAULT_REDIS_TIMEOUT_S) -> None:
+        self._redis = connect_redis(redis_url, timeout_s)
 
     async def add(self, key: str, value: str, ttl_s: float) -> bool:
         return bool(await self._redis.set(key, value, nx=True, px=max(1, int(ttl_s * 1000))))

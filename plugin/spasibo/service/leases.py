@@ -14,7 +14,12 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from spasibo.service.session_registry import SessionRegistry
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +85,8 @@ _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del
 class RedisLeases:
     """Company leases in Redis under ``<prefix>:lease:<company>``, valued with the owner's id and URL."""
 
-    def __init__(self, redis_url: str, *, prefix: str, me: Owner, ttl_s: float) -> None:
-        from redis.asyncio import Redis
-
-        self._redis = Redis.from_url(redis_url, decode_responses=True)
+    def __init__(self, redis: Redis, *, prefix: str, me: Owner, ttl_s: float) -> None:
+        self._redis = redis
         self._prefix = f"{prefix}:lease:"
         self._ttl_ms = max(1, int(ttl_s * 1000))
         self.me = me
@@ -119,9 +122,12 @@ Callback = Callable[[str], Awaitable[None]]
 class LeaseKeeper:
     """Keeps this instance's leases: renews held ones, claims wanted free ones, reacts to gains and losses.
 
-    ``wanted`` are the companies this instance serves when nobody else does. ``on_gained(company)`` starts
-    the session (raising releases the lease again); ``on_lost(company)`` stops it, because another instance
-    now owns the account.
+    ``wanted`` are the companies this instance serves when nobody else does, with every company of the
+    ``registry`` (added through the API, here or, with Redis, on any instance). ``on_gained(company)`` starts
+    the session (raising releases the lease again); ``on_lost(company)`` stops it, but only once another
+    instance really holds the lease: a lease that merely expired (Redis stalled longer than its TTL) is
+    claimed again and the live session kept, and a renewal that fails (Redis unreachable) keeps everything
+    as it is until the next round.
     """
 
     def __init__(
@@ -129,11 +135,13 @@ class LeaseKeeper:
         ownership: Ownership,
         *,
         wanted: list[str],
+        registry: SessionRegistry,
         renew_interval_s: float,
         on_gained: Callback,
         on_lost: Callback,
     ) -> None:
         self.ownership = ownership
+        self.registry = registry
         self.wanted = set(wanted)
         self.held: set[str] = set()
         self._interval_s = renew_interval_s
@@ -141,6 +149,7 @@ class LeaseKeeper:
         self._on_lost = on_lost
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._wake = asyncio.Event()
 
     async def acquire(self, company_id: str) -> Owner:
         """Claim ``company_id`` now (for a session added through the API); returns the owner."""
@@ -149,42 +158,91 @@ class LeaseKeeper:
             self.held.add(company_id)
         return owner
 
+    async def keep(self, company_id: str) -> None:
+        """Remember ``company_id`` (its session was added through the API) across restarts."""
+        self.wanted.add(company_id)
+        await self.registry.add(company_id)
+
     async def give_up(self, company_id: str) -> None:
-        """Release ``company_id`` and stop wanting it (its session was removed through the API)."""
+        """Release ``company_id``, stop wanting it and unregister it (its session was removed through the
+        API here).
+        """
         self.wanted.discard(company_id)
         self.held.discard(company_id)
-        await self.ownership.release(company_id)
+        try:
+            await self.ownership.release(company_id)
+        finally:
+            await self.registry.remove(company_id)
+
+    async def knows(self, company_id: str) -> bool:
+        """Whether ``company_id`` is served somewhere or should be: wanted here, held here, or registered."""
+        return (
+            company_id in self.wanted or company_id in self.held or await self.registry.contains(company_id)
+        )
+
+    def nudge(self) -> None:
+        """Run the next round now rather than after the renewal interval (a wanted company looks free)."""
+        self._wake.set()
 
     async def tick(self) -> None:
-        """One round: renew what we hold (stopping lost sessions), then claim and start wanted free ones."""
+        """One round: renew what we hold (stopping sessions another instance took), then claim and start
+        wanted free ones. One company's failure never stops the round for the others.
+        """
         for company_id in sorted(self.held):
-            if not await self.ownership.renew(company_id):
-                log.warning("lease of company %s lost; stopping its session here", company_id)
-                self.held.discard(company_id)
-                await self._on_lost(company_id)
-        for company_id in sorted(self.wanted - self.held):
-            if await self.acquire(company_id) != self.ownership.me:
-                continue
             try:
-                await self._on_gained(company_id)
-            except Exception:
-                log.exception("company %s: session did not start; releasing its lease", company_id)
-                self.held.discard(company_id)
-                await self.ownership.release(company_id)
+                await self._keep_lease(company_id)
+            except Exception as error:  # Redis unreachable: keep the session, try again next round
+                log.warning("company %s: lease not renewed (%s); keeping its session", company_id, error)
+        try:
+            wanted = self.wanted | await self.registry.companies()
+        except Exception as error:
+            log.warning("session registry unreachable (%s); claiming the configured companies only", error)
+            wanted = set(self.wanted)
+        for company_id in sorted(wanted - self.held):
+            try:
+                await self._take(company_id)
+            except Exception as error:
+                log.warning("company %s: lease not claimed (%s); trying again next round", company_id, error)
+
+    async def _keep_lease(self, company_id: str) -> None:
+        if await self.ownership.renew(company_id):
+            return
+        # expired (e.g. Redis stalled longer than the TTL) or taken: keep it unless someone else has it
+        owner = await self.ownership.claim(company_id)
+        if owner == self.ownership.me:
+            log.warning("company %s: lease had expired and was claimed again; session kept", company_id)
+            return
+        log.warning("company %s: now served by instance %s; stopping its session here", company_id, owner)
+        self.held.discard(company_id)
+        await self._on_lost(company_id)
+
+    async def _take(self, company_id: str) -> None:
+        if await self.acquire(company_id) != self.ownership.me:
+            return
+        try:
+            await self._on_gained(company_id)
+        except Exception:
+            log.exception("company %s: session did not start; releasing its lease", company_id)
+            self.held.discard(company_id)
+            await self.ownership.release(company_id)
 
     async def start(self) -> None:
-        """Claim the wanted companies once, then keep renewing in the background."""
+        """Claim the wanted (configured and registered) companies once, then keep renewing in the
+        background.
+        """
         await self.tick()
         self._task = asyncio.get_running_loop().create_task(self._run(), name="spasibo-leases")
 
     async def _run(self) -> None:
         # the flag, not only cancel(): a session stop inside tick() may swallow the cancellation
         while not self._stopping:
-            await asyncio.sleep(self._interval_s)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._interval_s)
+            self._wake.clear()
             try:
                 await self.tick()
-            except Exception:  # Redis briefly unreachable: try again next round
-                log.exception("lease renewal failed")
+            except Exception:
+                log.exception("lease round failed")
 
     async def stop(self) -> None:
         """Stop renewing and release every lease we hold (another instance may take them at once)."""
@@ -199,3 +257,4 @@ class LeaseKeeper:
                 await self.ownership.release(company_id)
         self.held.clear()
         await self.ownership.aclose()
+        await self.registry.aclose()

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass
 
 from spasibo.phone import mask_phone
+from spasibo.service.auth import require_company
 from spasibo.service.errors import ServiceError, from_pool_error, retry_after_header
 from spasibo.service.idempotency import IdempotencyRecords, StoredAnswer
-from spasibo.service.leases import Ownership
-from spasibo.service.limits import PhoneRateLimiter
+from spasibo.service.keys import KeyGrant
+from spasibo.service.limits import CustomerRateLimiter
 from spasibo.service.metrics import ServiceMetrics
+from spasibo.service.placement import CompanyPlacement
 from spasibo.service.schemas import ReactionAnswer, ReactionBody
-from spasibo.whatsapp.errors import InvalidInputError, UnknownCompanyError
+from spasibo.whatsapp.errors import InvalidInputError
 from spasibo.whatsapp.pool import SessionPool
-from spasibo.whatsapp.reactions import USER_SERVER, address_jid, is_group_jid, user_of
+from spasibo.whatsapp.reactions import (
+    USER_SERVER,
+    ReactionTarget,
+    address_jid,
+    is_group_jid,
+    user_of,
+)
 from spasibo.whatsapp.validation import (
     validate_company_id,
     validate_emoji,
@@ -26,12 +36,9 @@ from spasibo.whatsapp.validation import (
 
 @dataclass(frozen=True, slots=True)
 class Customer:
-    """Whom a reaction goes to, as far as the service must know: for the answer, the limit and messages."""
+    """Whom a request names, as far as the service must know before the pool resolves the address."""
 
-    phone: str | None  # normalised; None when the request named the customer by sender only
-    limit_key: str  # what the per-customer rate limit counts
-    field: str  # the request field that named the customer: "phone" or "sender"
-    masked: str  # for messages: a phone or address with its middle hidden
+    phone: str | None  # normalised; None when the request named the customer by address only
     chat: str  # where to react: the chat as given, else the phone's direct chat
 
 
@@ -40,18 +47,17 @@ def customer_of(body: ReactionBody, default_region: str) -> Customer:
     or else the person a direct ``chat`` is with (``…@lid`` or ``…@s.whatsapp.net``).
 
     ``chat`` and ``sender`` are checked with the pool's own address rules (a bad one is the pool's
-    ``InvalidChatError`` / ``InvalidSenderError``). A sender's device is dropped (``12345:3@lid`` counts as
-    ``12345@lid``), and a phone JID's user part is its phone, so a customer is limited once however the
-    request names them. Raises a 422 ``missing_field`` naming ``phone`` when nothing names the customer.
+    ``InvalidChatError`` / ``InvalidSenderError``). Raises a 422 ``missing_field`` naming ``phone`` when
+    nothing names the customer.
     """
-    chat = address_jid(body.chat, "chat", default_region) if body.chat else None
-    sender = address_jid(body.sender, "sender", default_region) if body.sender else None
+    chat = address_jid(body.chat, "chat", default_region) if body.chat is not None else None
+    sender = address_jid(body.sender, "sender", default_region) if body.sender is not None else None
     if body.phone is not None:
         phone = validate_phone(body.phone, default_region)
-        return Customer(phone, phone, "phone", mask_phone(phone), body.chat or phone)
-    person, field = None, "chat"
+        return Customer(phone, body.chat or phone)
+    person = None
     if chat is not None and is_group_jid(chat):
-        person, field = (user_of(sender) if sender else None), "sender"
+        person = user_of(sender) if sender else None
     elif chat is not None:
         person = user_of(chat)  # a direct chat is with the customer
     if person is None or body.chat is None:
@@ -62,17 +68,44 @@ def customer_of(body: ReactionBody, default_region: str) -> Customer:
             "or a group (…@g.us) with sender its participant",
             field="phone",
         )
+    return Customer(None, body.chat)
+
+
+def addressee_of(target: ReactionTarget) -> str:
+    """Whom a resolved reaction really reaches, as the per-customer limit counts them: the person of a direct
+    chat, or the participant of a group whose message it is (devices dropped: ``12345:3@lid`` is
+    ``12345@lid``; a phone JID counts as its phone, so a person is one customer however they are named).
+    Whatever ``phone`` the request claimed plays no part.
+    """
+    address = target.sender if target.is_group else target.chat
+    person = user_of(address) or address
     user, _, server = person.partition("@")
-    limit_key = user if server == USER_SERVER else person
-    return Customer(None, limit_key, field, f"{mask_phone(user)}@{server}", body.chat)
+    return user if server == USER_SERVER else person
+
+
+def _field_naming(target: ReactionTarget, body: ReactionBody) -> str:
+    """The request field that named whom ``target`` reaches: a group's ``sender``, else ``chat`` or
+    ``phone``.
+    """
+    if target.is_group and body.sender is not None:
+        return "sender"
+    return "chat" if body.chat is not None else "phone"
+
+
+def _masked(addressee: str) -> str:
+    """An addressee for messages, its digits' middle hidden (``7900*****67``, ``2045*********53@lid``)."""
+    user, at, server = addressee.partition("@")
+    return f"{mask_phone(user)}{at}{server}"
 
 
 class ReactionDesk:
     """Turns a valid ``ReactionBody`` into a sent reaction (or a typed refusal), exactly once per key.
 
-    Order matters: input is checked first (a bad request costs nothing), then ownership (421 for a company
-    another instance holds), then the idempotency record (a duplicate is answered without counting against
-    the customer's limit), then the per-customer limit (see ``customer_of``), then the pool.
+    Order matters: input is checked first (a bad request costs nothing and never reaches the pool), then
+    the key's grant (403), then placement (421 for a company another instance holds, 503 while it moves),
+    then the address the pool would send to, then the idempotency record (a duplicate is answered without
+    counting against the customer's limit), then the per-customer limit of the company (``addressee_of``:
+    what is actually addressed), then the pool.
     """
 
     def __init__(
@@ -80,54 +113,67 @@ class ReactionDesk:
         pool: SessionPool,
         *,
         default_company: str,
-        ownership: Ownership,
+        placement: CompanyPlacement,
         records: IdempotencyRecords,
-        limiter: PhoneRateLimiter,
+        limiter: CustomerRateLimiter,
         metrics: ServiceMetrics,
     ) -> None:
         self.pool = pool
         self.default_company = default_company
-        self.ownership = ownership
+        self.placement = placement
         self.records = records
         self.limiter = limiter
         self.metrics = metrics
 
-    async def react(self, body: ReactionBody, idempotency_key: str | None) -> StoredAnswer:
-        """Send the reaction ``body`` asks for; return the answer (replayed for a duplicate)."""
+    async def react(self, body: ReactionBody, idempotency_key: str | None, grant: KeyGrant) -> StoredAnswer:
+        """Send the reaction ``body`` asks for, if ``grant`` may act for its company; return the answer
+        (replayed for a duplicate).
+        """
         settings = self.pool.settings
         try:
             company_id = validate_company_id(
-                body.companyId or self.default_company, settings.company_id_max_length
+                self.default_company if body.companyId is None else body.companyId,
+                settings.company_id_max_length,
             )
             customer = customer_of(body, settings.default_region)
             message_id = validate_message_id(body.messageId, settings.message_id_max_length)
             emoji = validate_emoji(body.emoji)
         except InvalidInputError as error:
             raise from_pool_error(error) from None
-        await self._check_owner(company_id)
+        require_company(grant, company_id)
+        await self.placement.require_here(company_id)
         from_me = bool(body.fromMe)
+        sender = body.sender or (customer.chat if from_me else None)  # one's own message needs no sender
+        target = self.pool.address_of(company_id, customer.chat, message_id, sender=sender)
         parts = [company_id, customer.phone, message_id, emoji, body.chat, body.sender, from_me]
         fingerprint = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
-        message = [customer.chat, body.sender or "", message_id, "me" if from_me else "them"]
+        message = [target.chat, target.sender, message_id, "me" if from_me else "them"]
         claim = await self.records.begin(self.records.key(company_id, message, idempotency_key), fingerprint)
         if claim.answer is not None:
             self.metrics.reactions.labels("replayed").inc()
             return claim.answer
+        addressee = addressee_of(target)
         try:
-            wait_s = await self.limiter.hit(customer.limit_key)
-            if wait_s is not None:
+            slot = await self.limiter.reserve(f"{company_id}:{addressee}")
+            if not slot.granted:
                 self.metrics.rate_limited.inc()
                 raise ServiceError(
                     429,
                     "rate_limited",
-                    f"{customer.field} {customer.masked} already got {self.limiter.per_minute} reactions "
-                    "in a minute",
-                    field=customer.field,
-                    headers=retry_after_header(wait_s),
+                    f"{_masked(addressee)} already got {self.limiter.per_minute} reactions from company "
+                    f"{company_id!r} in a minute",
+                    field=_field_naming(target, body),
+                    headers=retry_after_header(slot.wait_s),
                 )
-            await self.pool.send_reaction(
-                company_id, customer.chat, emoji, message_id, sender=body.sender, from_me=from_me
-            )
+            try:
+                await self.pool.send_reaction(
+                    company_id, customer.chat, emoji, message_id, sender=sender, from_me=from_me
+                )
+            except BaseException:
+                # a reaction that did not go out does not use the customer's quota
+                with contextlib.suppress(Exception):  # the send's own error is the answer
+                    await asyncio.shield(self.limiter.release(slot))
+                raise
         except BaseException:
             await self.records.release(claim, fingerprint)
             raise
@@ -136,23 +182,3 @@ class ReactionDesk:
         await self.records.complete(claim, fingerprint, stored)
         self.metrics.reactions.labels("sent").inc()
         return stored
-
-    async def _check_owner(self, company_id: str) -> None:
-        """Pass when the company's session is here; else 421 naming its owner, or 404 when nobody has it."""
-        try:
-            self.pool.session(company_id)
-            return
-        except UnknownCompanyError as error:
-            missing = error
-        owner = await self.ownership.owner_of(company_id)
-        if owner is None or owner == self.ownership.me:
-            raise missing
-        raise ServiceError(
-            421,
-            "owned_elsewhere",
-            f"company {company_id!r} is served by instance {owner.instance!r}"
-            + (f" at {owner.url}" if owner.url else ""),
-            field="companyId",
-            owner=owner.instance,
-            ownerUrl=owner.url,
-        )

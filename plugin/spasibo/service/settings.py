@@ -10,9 +10,12 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from spasibo.service.keys import parse_key_entry
+from spasibo.service.shared_redis import DEFAULT_REDIS_TIMEOUT_S
 from spasibo.whatsapp.settings import PoolSettings
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+REGISTRY_FILE_NAME = "sessions.json"
 
 
 def _default_instance_id() -> str:
@@ -27,7 +30,10 @@ class ServiceSettings(BaseSettings):
     once: it exists for tests and demos and must never be used for real traffic.
     """
 
-    model_config = SettingsConfigDict(env_prefix="SPASIBO_", env_file=None, extra="ignore", frozen=True)
+    # errors never echo input: keys and Redis passwords are among it
+    model_config = SettingsConfigDict(
+        env_prefix="SPASIBO_", env_file=None, extra="ignore", frozen=True, hide_input_in_errors=True
+    )
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
@@ -38,6 +44,9 @@ class ServiceSettings(BaseSettings):
     companies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     redis_url: str | None = None
     redis_key_prefix: str = "spasibo"
+    redis_timeout_s: float = Field(
+        default=DEFAULT_REDIS_TIMEOUT_S, gt=0
+    )  # every Redis call gives up after it
     rate_limit_per_phone_per_minute: int = Field(default=10, ge=1)
     idempotency_window_s: float = Field(default=600.0, gt=0)
     idempotency_wait_s: float = Field(
@@ -68,6 +77,9 @@ class ServiceSettings(BaseSettings):
     # the WhatsApp side
     whatsapp_client: Literal["neonize", "fake"] = "neonize"
     whatsapp_auth_database: str = "whatsapp-auth"
+    # companies added through the API, without Redis (with it they are kept in Redis); default: sessions.json
+    # in the auth database's directory (in the working directory when the logins are in PostgreSQL)
+    session_registry_path: str | None = None
     fake_send_delay_s: float = Field(default=0.0, ge=0)  # fake client only: keeps sends in flight
 
     @model_validator(mode="after")
@@ -108,6 +120,13 @@ class ServiceSettings(BaseSettings):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
+    @field_validator("api_keys", mode="after")
+    @classmethod
+    def _keys_name_their_companies(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            parse_key_entry(entry)  # raises naming the entry (its key hidden)
+        return value
+
     @property
     def production(self) -> bool:
         """True unless ``SPASIBO_ENV=development`` (which puts error details in 500 answers)."""
@@ -117,6 +136,14 @@ class ServiceSettings(BaseSettings):
     def on_loopback(self) -> bool:
         """True when the service listens on a loopback address only."""
         return self.host in LOOPBACK_HOSTS or self.host.startswith("127.")
+
+    def registry_file(self) -> Path:
+        """Where the session registry is kept without Redis (see ``session_registry_path``)."""
+        if self.session_registry_path:
+            return Path(self.session_registry_path)
+        if self.pool_settings().uses_postgres:
+            return Path(REGISTRY_FILE_NAME)
+        return Path(self.whatsapp_auth_database) / REGISTRY_FILE_NAME
 
     def pool_settings(self) -> PoolSettings:
         """The session pool's settings; its shutdown deadline is the service's."""

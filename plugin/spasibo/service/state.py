@@ -10,10 +10,13 @@ from spasibo.service.auth import ApiKeyCheck
 from spasibo.service.gateway import InboundGateway, build_gateway
 from spasibo.service.idempotency import IdempotencyRecords, MemoryRecords, RecordStorage, RedisRecords
 from spasibo.service.leases import LeaseKeeper, Owner, Ownership, RedisLeases, SoleOwnership
-from spasibo.service.limits import PhoneRateLimiter, limits_storage
+from spasibo.service.limits import CustomerRateLimiter, MemorySlots, RedisSlots, SlotStorage
 from spasibo.service.metrics import ServiceMetrics
+from spasibo.service.placement import CompanyPlacement
 from spasibo.service.reactions import ReactionDesk
+from spasibo.service.session_registry import FileRegistry, RedisRegistry, SessionRegistry
 from spasibo.service.settings import ServiceSettings
+from spasibo.service.shared_redis import connect_redis
 from spasibo.whatsapp.pool import SessionPool
 
 
@@ -25,10 +28,11 @@ class ServiceState:
     pool: SessionPool
     auth: ApiKeyCheck
     metrics: ServiceMetrics
-    limiter: PhoneRateLimiter
+    limiter: CustomerRateLimiter
     records: IdempotencyRecords
     keeper: LeaseKeeper
     desk: ReactionDesk
+    placement: CompanyPlacement
     gateway: InboundGateway
     ready: bool = False
 
@@ -38,18 +42,24 @@ class ServiceState:
         me = Owner(settings.instance_id, settings.public_url)
         storage: RecordStorage
         ownership: Ownership
+        slots: SlotStorage
+        registry: SessionRegistry
         if settings.redis_url:
-            storage = RedisRecords(settings.redis_url)
+            timeout_s = settings.redis_timeout_s
+            storage = RedisRecords(settings.redis_url, timeout_s=timeout_s)
             ownership = RedisLeases(
-                settings.redis_url, prefix=settings.redis_key_prefix, me=me, ttl_s=settings.lease_ttl_s
+                connect_redis(settings.redis_url, timeout_s),
+                prefix=settings.redis_key_prefix,
+                me=me,
+                ttl_s=settings.lease_ttl_s,
             )
+            slots = RedisSlots(connect_redis(settings.redis_url, timeout_s), settings.redis_key_prefix)
+            registry = RedisRegistry(connect_redis(settings.redis_url, timeout_s), settings.redis_key_prefix)
         else:
-            storage, ownership = MemoryRecords(), SoleOwnership(me)
+            storage, ownership, slots = MemoryRecords(), SoleOwnership(me), MemorySlots()
+            registry = FileRegistry(settings.registry_file())
         metrics = ServiceMetrics()
-        limiter = PhoneRateLimiter(
-            limits_storage(settings.redis_url, settings.redis_key_prefix),
-            settings.rate_limit_per_phone_per_minute,
-        )
+        limiter = CustomerRateLimiter(slots, settings.rate_limit_per_phone_per_minute)
         records = IdempotencyRecords(
             storage,
             prefix=settings.redis_key_prefix,
@@ -67,22 +77,23 @@ class ServiceState:
         keeper = LeaseKeeper(
             ownership,
             wanted=list(settings.companies),
+            registry=registry,
             renew_interval_s=settings.lease_renew_interval_s,
             on_gained=start_session,
             on_lost=stop_session,
         )
+        placement = CompanyPlacement(pool, keeper, retry_after_s=settings.lease_renew_interval_s)
         desk = ReactionDesk(
             pool,
             default_company=settings.default_company,
-            ownership=ownership,
+            placement=placement,
             records=records,
             limiter=limiter,
             metrics=metrics,
         )
+        auth = ApiKeyCheck(settings.api_keys)
         gateway = build_gateway(settings, pool, metrics)
-        return cls(
-            settings, pool, ApiKeyCheck(settings.api_keys), metrics, limiter, records, keeper, desk, gateway
-        )
+        return cls(settings, pool, auth, metrics, limiter, records, keeper, desk, placement, gateway)
 
     async def start(self) -> None:
         """Start the pool, claim and start the configured companies' sessions, keep the leases."""

@@ -24,6 +24,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from spasibo.service.events import GatewayEvent
 from spasibo.service.metrics import ServiceMetrics
+from spasibo.service.shared_redis import DEFAULT_REDIS_TIMEOUT_S, connect_redis
 from spasibo.service.webhooks import DeadLetter, WebhookSender
 
 log = logging.getLogger(__name__)
@@ -49,9 +50,8 @@ class RedisOutbox:
         stream_max_len: int,
         dead_letters_max: int,
     ) -> None:
-        self._redis: Redis = Redis.from_url(
-            redis_url, decode_responses=True, socket_timeout=READ_BLOCK_MS / 1000 + 5
-        )
+        # a blocking read waits READ_BLOCK_MS on the server before it answers: the call timeout covers both
+        self._redis: Redis = connect_redis(redis_url, READ_BLOCK_MS / 1000 + DEFAULT_REDIS_TIMEOUT_S)
         self.stream = f"{prefix}:events"
         self._dead_key = f"{prefix}:events:dead"
         self._consumer = consumer

@@ -6,8 +6,10 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -42,6 +44,10 @@ def start_serve(api_key: str, env: dict[str, str] | None = None) -> ServeProcess
         "SPASIBO_PORT": str(port),
         "SPASIBO_API_KEYS": api_key,
         "SPASIBO_COMPANIES": "default",
+        # sessions added through the API are remembered in a file: a fresh one, not the working directory's
+        "SPASIBO_SESSION_REGISTRY_PATH": str(
+            Path(tempfile.mkdtemp(prefix="spasibo-serve-")) / "sessions.json"
+        ),
         **(env or {}),
     }
     process = subprocess.Popen(

@@ -20,6 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import Any, Self
 
+from neonize.exc import NeonizeError
+
 from spasibo.models import ReactionResult
 from spasibo.phone import mask_phone
 from spasibo.whatsapp.breaker import BreakerState, CircuitBreaker
@@ -52,6 +54,8 @@ from spasibo.whatsapp.validation import (
 log = logging.getLogger(__name__)
 
 TRANSPORT_NAME = "whatsapp"
+# what WhatsApp (through neonize) fails with: its errors, a send that timed out, the network
+WHATSAPP_FAILURES = (NeonizeError, TimeoutError, OSError)
 Sleep = Callable[[float], Awaitable[None]]
 TerminalCallback = Callable[[SessionInfo], Awaitable[object]]
 
@@ -344,6 +348,22 @@ class SessionPool:
             ok=True, transport=TRANSPORT_NAME, emoji=emoji, message_id=message_id, detail=response_id or None
         )
 
+    def address_of(
+        self, company_id: str, chat: str, message_id: str, sender: str | None = None
+    ) -> ReactionTarget:
+        """Where ``send_reaction`` would send a reaction on ``message_id`` now (the same rules, the same input
+        errors, ``UnknownCompanyError``, ``UnknownGroupMessageError``), so a caller can limit what is really
+        addressed rather than what a request claims.
+        """
+        session = self._session(company_id)
+        return resolve_target(
+            session.recent,
+            chat=chat,
+            message_id=message_id,
+            sender=sender,
+            default_region=self.settings.default_region,
+        )
+
     async def _send(
         self, session: Session, target: ReactionTarget, message_id: str, emoji: str, from_me: bool
     ) -> str:
@@ -356,7 +376,12 @@ class SessionPool:
             self._counters.reactions_failed += 1
             raise
         except Exception as error:
-            self._record_failure(session, f"send failed: {error}")
+            # only WhatsApp's own failures say the session is unwell; a reaction that could not even be
+            # built or encoded here must not pause the company for every other customer
+            if isinstance(error, WHATSAPP_FAILURES):
+                self._record_failure(session, f"send failed: {error}")
+            else:
+                log.warning("company %s: reaction not sent, not counted: %r", session.company_id, error)
             self._counters.reactions_failed += 1
             raise SendFailedError(f"company {session.company_id!r}: reaction not sent: {error}") from error
         session.breaker.record_success()

@@ -7,6 +7,7 @@ or neonize marks the key ``fromMe`` and the reaction lands on nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -44,24 +45,43 @@ class ReactionTarget:
     is_group: bool
 
 
+# user[.agent][:device]@server, as neonize's Jid2String writes it; ASCII only (a surrogate or a space in the
+# user part fails deep inside neonize otherwise)
+_JID_RE = re.compile(
+    r"(?P<user>[0-9A-Za-z_-]+)(?:\.(?P<agent>[0-9]{1,5}))?(?::(?P<device>[0-9]{1,10}))?@(?P<server>[0-9a-z.-]+)"
+)
+# whatsmeow's JID holds the agent as uint8 and the device as uint16; larger numbers cannot address anyone
+AGENT_MAX = 0xFF
+DEVICE_MAX = 0xFFFF
+JID_MAX_LENGTH = 128
+
+
 def parse_jid(text: str, field: AddressField = "chat") -> JID:
     """The neonize ``JID`` for a string such as ``79001234567@s.whatsapp.net``, ``12345:3@lid`` or ``…@g.us``.
 
     The inverse of neonize's ``Jid2String`` (including ``user.agent:device@server``). Raises
-    ``InvalidChatError`` (``InvalidSenderError`` for ``field="sender"``) for a string without ``user@server``.
+    ``InvalidChatError`` (``InvalidSenderError`` for ``field="sender"``) for anything else: no
+    ``user@server``, characters outside ASCII letters, digits, ``_`` and ``-`` in the user part, or an agent
+    or device number out of range (``79001234567:-1@s.whatsapp.net``).
     """
     error = _ADDRESS_ERRORS[field]
-    user_part, at, server = text.rpartition("@")
-    if not at or not server or not user_part:
-        raise error(f"{field}: expected a WhatsApp JID like '79001234567@s.whatsapp.net', got {text!r}")
-    user, _, device_text = user_part.partition(":")
-    user, _, agent_text = user.partition(".")
-    try:
-        device = int(device_text) if device_text else 0
-        agent = int(agent_text) if agent_text else 0
-    except ValueError:
-        raise error(f"{field}: {text!r} has a non-numeric device or agent part") from None
-    return JID(User=user, Server=server, Device=device, RawAgent=agent, Integrator=0, IsEmpty=False)
+    match = _JID_RE.fullmatch(text) if len(text) <= JID_MAX_LENGTH else None
+    if match is None:
+        raise error(
+            f"{field}: expected a WhatsApp JID like '79001234567@s.whatsapp.net' "
+            f"(user[.agent][:device]@server in ASCII letters and digits, "
+            f"at most {JID_MAX_LENGTH} characters), got {text!r}"
+        )
+    agent = int(match["agent"] or 0)
+    device = int(match["device"] or 0)
+    if agent > AGENT_MAX or device > DEVICE_MAX:
+        raise error(
+            f"{field}: {text!r} has an agent above {AGENT_MAX} or a device above {DEVICE_MAX}, "
+            "which WhatsApp cannot address"
+        )
+    return JID(
+        User=match["user"], Server=match["server"], Device=device, RawAgent=agent, Integrator=0, IsEmpty=False
+    )
 
 
 def address_jid(value: str, field: AddressField, default_region: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from spasibo.emoji import InvalidEmojiError as _EmojiError
 from spasibo.emoji import validate_reaction_emoji
@@ -34,11 +35,30 @@ def validate_company_id(company_id: str, max_length: int) -> str:
     return company_id
 
 
+def is_clean_text(text: str) -> bool:
+    """Whether ``text`` can be sent as it is: valid UTF-8 (no lone surrogate such as ``"\\ud800"``, which
+    only fails when neonize encodes the message) and no control characters.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return not any(unicodedata.category(char) == "Cc" for char in text)
+
+
 def validate_message_id(message_id: str, max_length: int) -> str:
-    """Return ``message_id`` if it is a non-empty string of at most ``max_length`` characters; else raise."""
-    if not isinstance(message_id, str) or not message_id.strip() or len(message_id) > max_length:
+    """Return ``message_id`` if it is a non-empty string of at most ``max_length`` characters that can be
+    sent (``is_clean_text``); else raise.
+    """
+    if (
+        not isinstance(message_id, str)
+        or not message_id.strip()
+        or len(message_id) > max_length
+        or not is_clean_text(message_id)
+    ):
         raise InvalidMessageIdError(
-            f"message_id: expected a non-empty string of at most {max_length} characters, got {message_id!r}"
+            f"message_id: expected a non-empty string of at most {max_length} printable characters, "
+            f"got {message_id!r}"
         )
     return message_id
 

@@ -15,6 +15,7 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """``responses=`` entries for ``statuses``, each with the ``ErrorAnswer`` body (and ``Retry-After``)."""
     descriptions = {
         401: "missing or invalid X-API-Key",
+        403: "this X-API-Key may not act for the company (error.field names where it was given)",
         404: "no session for this company",
         409: "conflict: unknown group message (pass sender), session exists, or the same request in flight",
         413: "request body too large",
@@ -23,7 +24,8 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         429: "this customer (phone, or group sender without one) got too many reactions in the last minute",
         500: "unexpected error (no details in production)",
         502: "WhatsApp refused or failed the call",
-        503: "session not connected, circuit breaker open, or pool unavailable",
+        503: "session not connected, circuit breaker open, pool or Redis unavailable, or the company moving "
+        "between instances",
         504: "pairing timed out",
     }
     return {

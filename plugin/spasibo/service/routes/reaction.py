@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
+from spasibo.service.auth import grant_of
 from spasibo.service.errors import ServiceError, from_pool_error
 from spasibo.service.routes.openapi import COMMON, errors
 from spasibo.service.schemas import ReactionAnswer, ReactionBody
@@ -22,7 +23,7 @@ IDEMPOTENCY_KEY_MAX_LENGTH = 200
 @router.post(
     "/reaction",
     response_model=ReactionAnswer,
-    responses=errors(*COMMON, 404, 409, 421, 429, 502, 503),
+    responses=errors(*COMMON, 403, 404, 409, 421, 429, 502, 503),
     summary="React with an emoji on a customer's message",
 )
 async def post_reaction(
@@ -37,7 +38,7 @@ async def post_reaction(
     started = time.perf_counter()
     state.metrics.in_flight.inc()
     try:
-        answer = await state.desk.react(body, idempotency_key)
+        answer = await state.desk.react(body, idempotency_key, grant_of(request))
     except ServiceError as error:
         state.metrics.errors.labels(error.code).inc()
         raise

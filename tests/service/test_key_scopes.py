@@ -1,0 +1,113 @@
+"""API keys act only for the companies they are bound to, on every endpoint (issue 13, item 3)."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from service.support import running_service
+from spasibo.service.keys import KeyGrant, parse_key_entry
+from spasibo.service.settings import ServiceSettings
+
+ACME_KEY, BOTH_KEY, ADMIN_KEY, BARE_KEY = "acme-key", "both-key", "admin-key", "bare-key"
+KEYS = [f"{ACME_KEY}:acme", f"{BOTH_KEY}:acme+globex", f"{ADMIN_KEY}:*", BARE_KEY]
+REACTION = {"phone": "79001234567", "emoji": "❤️", "messageId": "3A0001"}
+
+
+@pytest.fixture
+async def tenants():
+    async with running_service(api_keys=KEYS, companies=["acme", "globex", "default"]) as service:
+        yield service
+
+
+def as_key(service, key: str) -> None:
+    service.client.headers["X-API-Key"] = key
+
+
+def assert_forbidden(response, field: str = "companyId") -> None:
+    assert response.status_code == 403
+    assert response.json()["error"] == {
+        "code": "forbidden_company",
+        "message": response.json()["error"]["message"],
+        "field": field,
+    }
+
+
+async def test_a_tenant_key_cannot_send_reactions_as_another_company(tenants) -> None:
+    as_key(tenants, ACME_KEY)
+    assert_forbidden(await tenants.react(companyId="globex"))
+    assert tenants.sent("globex") == 0
+
+
+async def test_a_tenant_key_cannot_use_the_default_company_it_is_not_bound_to(tenants) -> None:
+    as_key(tenants, ACME_KEY)
+    assert_forbidden(await tenants.react(companyId=None))
+    assert tenants.sent("default") == 0
+
+
+async def test_a_tenant_key_sends_reactions_for_its_own_companies(tenants) -> None:
+    as_key(tenants, BOTH_KEY)
+    assert (await tenants.react(companyId="acme", messageId="1")).status_code == 200
+    assert (await tenants.react(companyId="globex", messageId="2")).status_code == 200
+
+
+async def test_the_answer_for_a_company_that_does_not_exist_is_the_same_403(tenants) -> None:
+    as_key(tenants, ACME_KEY)
+    assert_forbidden(await tenants.react(companyId="nobody"))
+
+
+async def test_a_tenant_key_lists_only_its_own_sessions(tenants) -> None:
+    as_key(tenants, ACME_KEY)
+    listed = (await tenants.client.get("/sessions")).json()["sessions"]
+    assert [session["companyId"] for session in listed] == ["acme"]
+
+
+async def test_a_tenant_key_cannot_add_a_session_for_another_company(tenants) -> None:
+    as_key(tenants, ACME_KEY)
+    assert_forbidden(await tenants.client.post("/sessions", json={"companyId": "initech"}))
+    assert "initech" not in {info.company_id for info in tenants.pool.sessions()}
+
+
+async def test_a_tenant_key_cannot_remove_another_companys_session(tenants) -> None:
+    as_key(tenants, ACME_KEY)
+    assert_forbidden(await tenants.client.delete("/sessions/globex"))
+    assert tenants.pool.session("globex").state == "connected"
+
+
+async def test_a_tenant_key_cannot_log_another_company_out(tenants) -> None:
+    as_key(tenants, ACME_KEY)
+    assert_forbidden(await tenants.client.post("/sessions/globex/logout"))
+    assert tenants.pool.session("globex").state == "connected"
+    assert tenants.factory.latest["globex"].logged_in
+
+
+async def test_a_tenant_key_manages_its_own_session(tenants) -> None:
+    as_key(tenants, ACME_KEY)
+    assert (await tenants.client.delete("/sessions/acme")).status_code == 200
+    assert (await tenants.client.post("/sessions", json={"companyId": "acme"})).status_code == 201
+
+
+@pytest.mark.parametrize("key", [ADMIN_KEY, BARE_KEY])
+async def test_an_admin_key_acts_for_every_company(tenants, key: str) -> None:
+    as_key(tenants, key)
+    listed = (await tenants.client.get("/sessions")).json()["sessions"]
+    assert [session["companyId"] for session in listed] == ["acme", "default", "globex"]
+    assert (await tenants.react(companyId="globex")).status_code == 200
+    assert (await tenants.client.post("/sessions/globex/logout")).status_code == 200
+
+
+def test_keys_are_bound_to_companies_in_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("SPASIBO_API_KEYS", "k1:acme+globex, k2:*, k3")
+    settings = ServiceSettings()
+    assert [parse_key_entry(entry) for entry in settings.api_keys] == [
+        ("k1", KeyGrant(frozenset({"acme", "globex"}))),
+        ("k2", KeyGrant(None)),
+        ("k3", KeyGrant(None)),
+    ]
+
+
+@pytest.mark.parametrize("entry", ["k1:", "k1:acme+", "k1:no spaces", ":acme", "k1:acme,globex:x y"])
+def test_a_malformed_key_entry_is_refused_at_start_up_without_showing_the_key(entry: str) -> None:
+    with pytest.raises(ValidationError, match="SPASIBO_API_KEYS") as raised:
+        ServiceSettings(api_keys=entry.split(","))
+    assert "k1" not in str(raised.value).replace("k1…", "")
