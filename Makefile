@@ -4,6 +4,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOOK_PLUGINS := $(wildcard hooks/*/pyproject.toml)
+HOOK_FILES := $(shell find hooks -type f -not -path '*/__pycache__/*' -not -path '*.egg-info*')
+# The example plugins of hooks/ live here, outside the venv's site-packages, so `make run` behaves the same
+# whether or not `make test` ran before; the tests that need them put this directory on their path.
+EXAMPLE_PLUGINS := $(VENV)/example-plugins
 
 .PHONY: run test lint clean model evaluate
 
@@ -16,17 +20,25 @@ $(VENV)/.core: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-# Everything the tests touch: all extras, dev tools and the example plugins in hooks/.
-$(VENV)/.dev: pyproject.toml $(HOOK_PLUGINS) | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]" $(foreach p,$(dir $(HOOK_PLUGINS)),-e ./$(p))
+# Everything the tests touch: all extras and dev tools (an older .venv had the example plugins installed into
+# site-packages: they are removed so that the core install stays as `make run` expects it).
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip uninstall --quiet --yes spasibo-confirmation spasibo-audit-log 2>/dev/null || true
 	touch $@ $(VENV)/.core
+
+# The example plugins, installed into their own directory (see EXAMPLE_PLUGINS).
+$(VENV)/.example-plugins: $(HOOK_FILES) | $(BIN)/python
+	rm -rf $(EXAMPLE_PLUGINS)
+	$(BIN)/python -m pip install --quiet --no-deps --target $(EXAMPLE_PLUGINS) $(foreach p,$(dir $(HOOK_PLUGINS)),./$(p))
+	touch $@
 
 # The sample bot on the bundled conversation; run from the repository root so `python -m sample_bot` resolves.
 run: $(VENV)/.core
 	cd $(CURDIR) && $(BIN)/python -m sample_bot < sample_bot/conversation.txt
 
-test: $(VENV)/.dev
-	$(BIN)/python -m pytest
+test: $(VENV)/.dev $(VENV)/.example-plugins
+	SPASIBO_EXAMPLE_PLUGINS=$(CURDIR)/$(EXAMPLE_PLUGINS) $(BIN)/python -m pytest
 
 # Rebuild the judge's weights (plugin/spasibo/data/judge.json) from training/data, deterministically.
 model: $(VENV)/.dev

@@ -10,6 +10,8 @@ def describe(outcome: Outcome, answer: str) -> list[str]:
     verdict = outcome.verdict
     if outcome.reacted and outcome.reaction is not None:
         status = f"reacted {outcome.reaction.emoji} ({verdict.intent}, score {verdict.score:.0f})"
+    elif outcome.sending and outcome.reaction is not None:
+        status = f"reacting {outcome.reaction.emoji} ({verdict.intent}, score {verdict.score:.0f})"
     else:
         why = outcome.skipped.value if outcome.skipped else "no reaction"
         detail = outcome.error or verdict.reason

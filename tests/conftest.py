@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+from pathlib import Path
 from typing import NoReturn
 from urllib.parse import urlsplit
 
@@ -13,6 +14,9 @@ import pytest
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 REDIS_URL = os.environ.get("SPASIBO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+ROOT = Path(__file__).resolve().parents[1]
+# where `make test` installs the example plugins of hooks/ (outside the venv's site-packages, see Makefile)
+EXAMPLE_PLUGINS = Path(os.environ.get("SPASIBO_EXAMPLE_PLUGINS", ROOT / ".venv" / "example-plugins"))
 POSTGRES_URL = os.environ.get(
     "SPASIBO_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 )
@@ -60,3 +64,15 @@ def redis_server_binary() -> str:
     if path is None:
         _missing("redis-server is not installed", "install it")
     return path
+
+
+@pytest.fixture
+def example_plugins(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The example plugins of hooks/ on this process's path (and a child's, through PYTHONPATH)."""
+    if not (EXAMPLE_PLUGINS / "spasibo_confirmation").is_dir():
+        _missing(f"the example plugins are not installed in {EXAMPLE_PLUGINS}", "run `make test` once")
+    monkeypatch.syspath_prepend(str(EXAMPLE_PLUGINS))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [str(EXAMPLE_PLUGINS), os.environ.get("PYTHONPATH")]))
+    )
+    return EXAMPLE_PLUGINS

@@ -1,32 +1,17 @@
-"""Every code example in README.md works: each ```python block runs, each ```python no-run block (one that
-needs a phone or a live bot) at least compiles and imports what it names, and each ```toml block is valid
-``SpasiboSettings``."""
+"""Every code example in README.md works and shows what it claims: each ```python block runs and, when a
+```text block follows it, prints exactly that; each ```python no-run block (one that needs a phone or a live
+bot) at least compiles and imports what it names; and each ```toml block is valid ``SpasiboSettings``."""
 
 from __future__ import annotations
 
 import ast
 import importlib
-import re
 import tomllib
-from pathlib import Path
 
 import pytest
 
+from docblocks import ROOT, blocks, printed_output
 from spasibo.settings import settings_from_mapping
-
-ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
-_BLOCK_RE = re.compile(r"^```(python|toml)([^\n]*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
-
-
-def blocks(language: str, *, runnable: bool = True) -> list[tuple[int, str]]:
-    """(line number, code) of each block fenced ```<language>: the runnable ones, or those marked no-run."""
-    text = README.read_text(encoding="utf-8")
-    found = []
-    for match in _BLOCK_RE.finditer(text):
-        if match.group(1) == language and ("no-run" not in match.group(2)) == runnable:
-            found.append((text.count("\n", 0, match.start()) + 1, match.group(3)))
-    return found
 
 
 def _block_id(value: object) -> str:
@@ -34,9 +19,17 @@ def _block_id(value: object) -> str:
 
 
 @pytest.mark.parametrize(("line", "code"), blocks("python"), ids=_block_id)
-def test_readme_python_block_runs(line: int, code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readme_python_block_runs_and_prints_what_the_readme_shows(
+    line: int, code: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(ROOT)  # examples name files relative to the repository root
     exec(compile(code, f"README.md:{line}", "exec"), {"__name__": "readme"})
+    expected = printed_output(line)
+    printed = capsys.readouterr().out
+    if expected is None:
+        assert "print(" not in code, f"README.md:{line} prints, but no ```text block shows what"
+    else:
+        assert printed == expected
 
 
 @pytest.mark.parametrize(("line", "code"), blocks("python", runnable=False), ids=_block_id)

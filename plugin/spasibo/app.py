@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -45,7 +45,6 @@ from spasibo.transport import Transport
 
 if TYPE_CHECKING:
     from spasibo.phrases import PhrasePack
-    from spasibo.rules import ReactionDecision
 
 Clock = Callable[[], datetime]
 
@@ -79,6 +78,7 @@ class Spasibo:
             ttl_s=self.settings.dedupe.ttl_s, max_messages=self.settings.dedupe.max_messages
         )
         self._cooldowns = ChatCooldowns(max_chats=self.settings.dedupe.max_messages)
+        self._sending: set[asyncio.Task[None]] = set()
 
     @classmethod
     def from_toml(
@@ -88,8 +88,12 @@ class Spasibo:
         return cls(load_settings(path), plugin_manager=plugin_manager, clock=clock)
 
     def _collect_packs(self) -> tuple[PhrasePack, ...]:
-        """The registered phrase packs in the configured languages; a language no pack covers is an error."""
-        packs = self.hooks.phrase_packs()
+        """The bot's own phrase files and the registered packs, in the configured languages; a language no
+        pack covers is an error, and so is a bad phrase file (each problem with its file and line).
+        """
+        from spasibo.phrases import load_pack
+
+        packs = [*(load_pack(path) for path in self.settings.phrases), *self.hooks.phrase_packs()]
         wanted = self.settings.languages
         if not wanted:
             return tuple(packs)
@@ -129,8 +133,14 @@ class Spasibo:
         )
         return self.hooks.detect(message, self.packs)
 
-    async def feed(self, message: IncomingMessage) -> Outcome:
-        """Handle one message: judge it, react per the rules, and say whether a text reply is needed."""
+    async def feed(self, message: IncomingMessage, *, wait_for_reaction: bool = True) -> Outcome:
+        """Handle one message: judge it, react per the rules, and say whether a text reply is needed.
+
+        With ``wait_for_reaction=False`` it returns as soon as the decision is made (the verdict and
+        ``reply_needed`` cost only detection): the reaction goes out in a background task the app tracks
+        (``outcome.sending`` is True), its result or failure reaches the observers as usual, and ``drain()``
+        or ``aclose()`` waits for it. Host bots do this so their answer never waits for the ❤️.
+        """
         now = self._clock()
         verdict = self.hooks.detect(message, self.packs)
         decision = self.hooks.choose_reaction(
@@ -140,21 +150,52 @@ class Spasibo:
         message_key = (message.company_id, message.platform, message.chat, message.message_id)
         if not self._seen.claim(message_key, now.timestamp()):
             return judged.model_copy(update={"skipped": SkipReason.DUPLICATE})
-        outcome = await self._react(decision, judged, message_key, now)
+        request = decision.request
+        if request is None:
+            return await self._handled(judged.model_copy(update={"skipped": decision.skipped}))
+        cooldown_key = (*message_key[:3], request.rule)
+        if self._cooldowns.active(cooldown_key, now.timestamp()):
+            return await self._handled(
+                judged.model_copy(update={"reaction": request, "skipped": SkipReason.COOLDOWN})
+            )
+        # Started before the send, so a second thanks during a slow send does not get a second reaction;
+        # a failed send ends it again.
+        if decision.rule is not None:
+            self._cooldowns.start(cooldown_key, now.timestamp(), decision.rule.cooldown_s)
+        sending = self._react(request, judged, message_key, cooldown_key)
+        if wait_for_reaction:
+            return await self._handled(await sending)
+        task = asyncio.create_task(self._react_in_background(sending), name=f"spasibo-react-{request.emoji}")
+        self._sending.add(task)
+        task.add_done_callback(self._sent_in_background)
+        return judged.model_copy(update={"reaction": request, "sending": True})
+
+    async def _handled(self, outcome: Outcome) -> Outcome:
         await self.hooks.message_handled(outcome)
         return outcome
 
+    async def _react_in_background(self, sending: Awaitable[Outcome]) -> None:
+        await self._handled(await sending)
+
+    def _sent_in_background(self, task: asyncio.Task[None]) -> None:
+        self._sending.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # only the host's own @app.on handlers raise out of a send: nobody awaits this task to see it
+            logger.error("a handler failed after a background reaction", exc_info=task.exception())
+
+    async def drain(self) -> None:
+        """Wait until every reaction sent in the background (``wait_for_reaction=False``) has finished."""
+        while self._sending:
+            await asyncio.gather(*self._sending, return_exceptions=True)
+
     async def _react(
-        self, decision: ReactionDecision, judged: Outcome, message_key: tuple[str, ...], now: datetime
+        self,
+        request: ReactionRequest,
+        judged: Outcome,
+        message_key: tuple[str, ...],
+        cooldown_key: tuple[str | None, ...],
     ) -> Outcome:
-        """Send the decided reaction unless the chat is cooling down; ``judged`` carries verdict and reply."""
-        request = decision.request
-        if request is None:
-            return judged.model_copy(update={"skipped": decision.skipped})
-        rule = decision.rule
-        cooldown_key = (*message_key[:3], request.rule)
-        if self._cooldowns.active(cooldown_key, now.timestamp()):
-            return judged.model_copy(update={"reaction": request, "skipped": SkipReason.COOLDOWN})
+        """Send the decided reaction and tell the observers; ``judged`` carries verdict and reply."""
         try:
             async with asyncio.timeout(self.settings.reaction_timeout_s):
                 result = await self.hooks.send_reaction(request, self.transports)
@@ -163,9 +204,8 @@ class Spasibo:
                     result.detail or f"transport {result.transport!r} reported the reaction as not sent"
                 )
         except Exception as error:  # a transport is third-party code: its failure must not break the host bot
+            self._cooldowns.end(cooldown_key)
             return await self._failed(request, error, judged, message_key)
-        if rule is not None:
-            self._cooldowns.start(cooldown_key, now.timestamp(), rule.cooldown_s)
         await self.hooks.reaction_sent(request, result)
         return judged.model_copy(update={"reaction": request, "result": result})
 
@@ -216,7 +256,10 @@ class Spasibo:
         return decorate
 
     async def aclose(self) -> None:
-        """Close the transports this app built from factories (the host closes those it passed in)."""
+        """Wait for background reactions, then close the transports this app built from factories (the host
+        closes those it passed in).
+        """
+        await self.drain()
         for transport in self.transports.built_by_factories():
             close = getattr(transport, "aclose", None) or getattr(transport, "close", None)
             if close is not None:

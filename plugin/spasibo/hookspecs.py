@@ -10,6 +10,10 @@ hooks run once per app, when it first needs phrase packs or transports.
 
 pluggy calls are synchronous. Hooks that do I/O return an awaitable (or ``None``) and spasibo awaits it: a
 plugin writes a plain ``def`` that returns a coroutine, as in datasette.
+
+spasibo calls each implementation on its own (``spasibo.isolation``): one that raises or returns something the
+hook cannot use is logged once with its plugin's name and skipped, and one slower than ``slow_hook_ms`` is
+logged with its name. docs/plugins.md has a runnable example per hook.
 """
 
 from __future__ import annotations
@@ -122,7 +126,8 @@ def spasibo_reaction_sent(request: ReactionRequest, result: ReactionResult) -> A
 
     :param request: what was sent.
     :param result: what the transport reported.
-    :return: ``None``, or an awaitable that spasibo awaits before ``feed()`` returns.
+    :return: ``None``, or an awaitable that spasibo awaits (before ``feed()`` returns, or in the
+        background send of ``feed(..., wait_for_reaction=False)``).
     """
 
 
@@ -133,7 +138,8 @@ def spasibo_reaction_failed(request: ReactionRequest, error: Exception) -> Await
     :param request: what was to be sent.
     :param error: the exception raised by the transport (a ``ReactionError`` when the transport follows the
         contract; ``RateLimitedError`` for rate limits).
-    :return: ``None``, or an awaitable that spasibo awaits before ``feed()`` returns.
+    :return: ``None``, or an awaitable that spasibo awaits (before ``feed()`` returns, or in the
+        background send of ``feed(..., wait_for_reaction=False)``).
     """
 
 
@@ -142,7 +148,8 @@ def spasibo_message_handled(outcome: Outcome) -> Awaitable[None] | None:
     """Observe the outcome of every message fed to the app, duplicates excepted (``@app.on`` handlers use it).
 
     :param outcome: the verdict, the reaction (or why none) and whether a text reply is still needed.
-    :return: ``None``, or an awaitable that spasibo awaits before ``feed()`` returns.
+    :return: ``None``, or an awaitable that spasibo awaits (before ``feed()`` returns, or in the
+        background send of ``feed(..., wait_for_reaction=False)``).
     """
 
 

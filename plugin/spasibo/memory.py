@@ -63,3 +63,7 @@ class ChatCooldowns:
             self._until = {k: until for k, until in self._until.items() if until > now_s}
             while len(self._until) > self._max_chats:  # still full of live cooldowns: drop the oldest
                 del self._until[next(iter(self._until))]
+
+    def end(self, key: Hashable) -> None:
+        """End ``key``'s cooldown now (its reaction did not go out after all)."""
+        self._until.pop(key, None)

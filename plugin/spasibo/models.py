@@ -138,7 +138,9 @@ class Outcome(BaseModel):
     """What ``feed()`` did with one message, for the host bot to act on.
 
     ``reply_needed`` is False when the message was only thanks (a closing) and the matching rule says
-    ``reply = false``: the host can skip its text answer.
+    ``reply = false``: the host can skip its text answer. ``sending`` is True when ``reaction`` is still going
+    out in the background (``feed(..., wait_for_reaction=False)``): ``reacted`` is then not known yet, and the
+    observers get the final outcome.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -150,6 +152,7 @@ class Outcome(BaseModel):
     skipped: SkipReason | None = None
     error: str | None = None
     reply_needed: bool = True
+    sending: bool = False
 
     @property
     def reacted(self) -> bool:

@@ -1,6 +1,7 @@
 """The declarative wiring a host bot writes in ``spasibo.toml``: languages, rules and transport settings.
 
     languages = ["ru", "en"]
+    phrases = ["my_phrases.toml"]
 
     [[rules]]
     intent = "gratitude"
@@ -87,6 +88,8 @@ class SpasiboSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(default_factory=list)
+    # the bot's own phrase files (PhrasePack TOML), used with the plugins' packs; relative to spasibo.toml
+    phrases: list[Path] = Field(default_factory=list)
     rules: list[RuleSettings] = Field(default_factory=lambda: [RuleSettings()])
     transports: dict[Name, dict[str, Any]] = Field(default_factory=dict)
     reaction_timeout_s: float = Field(default=DEFAULT_REACTION_TIMEOUT_S, gt=0.0)
@@ -138,5 +141,7 @@ def read_toml(path: str | Path) -> dict[str, Any]:
 
 
 def load_settings(path: str | Path) -> SpasiboSettings:
-    """Read ``spasibo.toml`` into ``SpasiboSettings``."""
-    return settings_from_mapping(read_toml(path), source=str(path))
+    """Read ``spasibo.toml`` into ``SpasiboSettings``; ``phrases`` paths become relative to the file."""
+    settings = settings_from_mapping(read_toml(path), source=str(path))
+    base = Path(path).parent
+    return settings.model_copy(update={"phrases": [base / file for file in settings.phrases]})

@@ -33,6 +33,7 @@ from spasibo.whatsapp import (
     WhatsAppTransport,
 )
 from spasibo.whatsapp.client import ClientFactory
+from spasibo.whatsapp.postgres_check import check_postgres
 
 DEFAULT_AUTH_DIR = Path(__file__).resolve().parents[1] / "whatsapp-auth"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -124,14 +125,16 @@ async def run(
     options = platform_options(WhatsAppOptions, bot.whatsapp, "whatsapp")
     out = stdout or sys.stdout
     settings = PoolSettings(auth_database=options.auth_database)
-    if not settings.uses_postgres:
+    if settings.uses_postgres:  # a missing database or refused SSL would otherwise look like a failed pairing
+        await check_postgres(options.auth_database)
+    else:
         await asyncio.to_thread(Path(options.auth_database).mkdir, parents=True, exist_ok=True)
     if stopping is None:
         stopping = asyncio.Event()
         stop_on_signals(stopping)
 
     async def on_message(message: IncomingMessage) -> None:
-        outcome = await app.feed(message)
+        outcome = await app.feed(message, wait_for_reaction=False)  # the answer never waits for the ❤️
         print(f"> {message.chat}: {message.text}", file=out)
         print("\n".join(describe(outcome, bot.answer)), file=out, flush=True)
 
@@ -159,4 +162,5 @@ async def run(
             flush=True,
         )
         await stopping.wait()
+        await app.drain()  # reactions still going out in the background need the pool open
     return 0

@@ -20,7 +20,7 @@ EXAMPLES = ("confirmation", "audit-log")
 
 
 @pytest.fixture
-def autoload(monkeypatch: pytest.MonkeyPatch) -> None:
+def autoload(monkeypatch: pytest.MonkeyPatch, example_plugins: Path) -> None:
     monkeypatch.delenv(DISABLE_AUTOLOAD_ENV)
 
 
@@ -28,7 +28,7 @@ def autoload(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_example_plugins_load_through_entry_points_after_the_builtins() -> None:
     names = [name for name, _ in get_plugin_manager().list_name_plugin()]
     missing = [name for name in EXAMPLES if name not in names]
-    assert not missing, f"{missing} not installed: `make test` installs hooks/*/ into .venv"
+    assert not missing, f"{missing} not installed: `make test` installs hooks/*/ into .venv/example-plugins"
     assert names.index("confirmation") > names.index("spasibo.sending")
 
 

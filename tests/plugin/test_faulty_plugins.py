@@ -147,6 +147,7 @@ async def test_host_handler_error_still_reaches_the_host() -> None:
         await app.feed(make_message("Спасибо!"))
 
 
+@pytest.mark.usefixtures("example_plugins")
 async def test_bundled_audit_log_plugin_with_an_unwritable_path_does_not_stop_the_bot(
     monkeypatch, tmp_path: Path, caplog
 ) -> None:

@@ -114,11 +114,13 @@ def test_a_street_name_is_not_thanks(conversation_output: dict[str, str]) -> Non
     assert "no reaction (not_detected" in conversation_output["Я на Спасской улице"]
 
 
+@pytest.mark.usefixtures("example_plugins")
 def test_confirmation_gets_a_thumb_when_the_example_pack_is_installed() -> None:
     finished = run_bot(stdin="ок, договорились\n", autoload=True)
     assert "👍  reaction on message 1" in finished.stdout, finished.stderr
 
 
+@pytest.mark.usefixtures("example_plugins")
 def test_bundled_audit_log_plugin_with_an_unwritable_path_does_not_end_the_bot(tmp_path: Path) -> None:
     audit_log = tmp_path / "missing-dir" / "audit.jsonl"
     finished = run_bot(
@@ -240,3 +242,18 @@ def test_http_mode_sends_the_heart_through_the_running_service() -> None:
     assert "no reply needed" in output["Спасибо большое!"]
     assert "bot replies:" in output["Здравствуйте! Можно записаться на стрижку в субботу?"]
     assert 'spasibo_reactions_total{outcome="sent"} 1.0' in metrics.splitlines()  # the thanks only
+
+
+def test_make_run_behaves_the_same_after_make_test_installed_the_example_plugins() -> None:
+    recipe = subprocess.run(
+        ["make", "--no-print-directory", "-n", "run"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    command = recipe.splitlines()[-1]
+    assert "python -m sample_bot" in command
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("SPASIBO_", "PYTHONPATH"))}
+    made = subprocess.run(command, shell=True, cwd=ROOT, capture_output=True, text=True, env=env, timeout=60)
+    assert made.returncode == 0, made.stderr
+    assert blocks(made.stdout)["ок, договорились"] == (
+        "  · no reaction (not_detected)\n"
+        "  · bot replies: Спасибо за сообщение! Менеджер ответит вам в течение часа.\n"
+    )

@@ -7,6 +7,7 @@ import io
 import sys
 from pathlib import Path
 from types import ModuleType
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -71,7 +72,7 @@ async def test_qr_is_drawn_then_a_thanks_after_pairing_gets_a_heart(
     client.pair_success()
     await screen.shows("is connected")
     await client.incoming_text("Спасибо большое!", chat=CUSTOMER, message_id="3A00000000000000AA")
-    await screen.shows("reacted ❤️")
+    await screen.shows("reacting ❤️")  # printed before the reaction went out: the answer never waits for it
     stopping.set()
     assert await task == 0
     [(to, message)] = client.sent
@@ -121,13 +122,27 @@ def test_without_the_whatsapp_extra_one_line_names_the_extra(
     assert "pip install 'spasibo[whatsapp]'" in error
 
 
+@pytest.mark.postgres
 async def test_a_postgres_auth_database_goes_to_neonize_as_the_url(
-    whatsapp: ModuleType, tmp_path: Path
+    whatsapp: ModuleType, tmp_path: Path, postgres_url: str
 ) -> None:
-    url = "postgres://postgres@127.0.0.1:5432/whatsapp_auth"
+    url = postgres_url
     task, stopping, screen, factory = await start_bot(whatsapp, tmp_path, auth_database=url)
     await screen.shows("Scan it in WhatsApp")
     stopping.set()
     assert await task == 0
     assert factory.database_names == {url}
     assert not (tmp_path / "auth").exists()
+
+
+@pytest.mark.postgres
+async def test_a_missing_postgres_database_is_said_at_once_not_as_a_failed_pairing(
+    whatsapp: ModuleType, tmp_path: Path, postgres_url: str
+) -> None:
+    missing = urlsplit(postgres_url)._replace(path="/spasibo_no_such_database").geturl()
+    task, _, _, factory = await start_bot(whatsapp, tmp_path, auth_database=missing)
+    with pytest.raises(
+        ConfigError, match=r"database 'spasibo_no_such_database' does not exist: create it first"
+    ):
+        await asyncio.wait_for(task, 10)
+    assert factory.database_names == set()  # no session was started

@@ -14,6 +14,7 @@ from aiogram.types import Update
 from spasibo.app import Spasibo
 from spasibo.manager import BLOCK_PLUGINS_ENV, DISABLE_AUTOLOAD_ENV
 from spasibo.settings import RuleSettings, SpasiboSettings
+from spasibo.telegram.middleware import SpasiboMiddleware
 from spasibo.testing.telegram import FakeBotAPI
 
 
@@ -49,8 +50,14 @@ def app() -> Spasibo:
 
 
 async def deliver(dispatcher: Dispatcher, bot: Bot, update: dict[str, Any]) -> Any:
-    """Hand one fake-server update to the real Dispatcher, as polling would (without the polling loop)."""
-    return await dispatcher.feed_update(bot, Update.model_validate(update, context={"bot": bot}))
+    """Hand one fake-server update to the real Dispatcher, as polling would (without the polling loop), and
+    wait for the reactions spasibo sends in the background.
+    """
+    result = await dispatcher.feed_update(bot, Update.model_validate(update, context={"bot": bot}))
+    for middleware in dispatcher.message.outer_middleware:
+        if isinstance(middleware, SpasiboMiddleware):
+            await middleware.app.drain()
+    return result
 
 
 @asynccontextmanager

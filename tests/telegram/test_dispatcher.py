@@ -14,6 +14,7 @@ from aiogram.types import Message
 
 from spasibo.app import Spasibo
 from spasibo.errors import ConfigError
+from spasibo.hookspecs import hookimpl
 from spasibo.models import Outcome, SkipReason, Verdict
 from spasibo.settings import RuleSettings
 from spasibo.telegram import GratitudeFilter, TelegramTransport, setup
@@ -37,6 +38,19 @@ def recording_host(app: Spasibo) -> tuple[Dispatcher, list[Outcome | None]]:
         seen.append(spasibo_outcome)
 
     return dp, seen
+
+
+def final_outcomes(app: Spasibo) -> list[Outcome]:
+    """The outcomes the observers get once each background reaction has been sent (or has failed)."""
+    handled: list[Outcome] = []
+
+    class Observer:
+        @hookimpl
+        def spasibo_message_handled(self, outcome: Outcome) -> None:
+            handled.append(outcome)
+
+    app.plugin_manager.register(Observer(), name="final-outcomes")
+    return handled
 
 
 def only_outcome(seen: list[Outcome | None]) -> Outcome:
@@ -132,9 +146,11 @@ async def test_telegram_refusing_the_reaction_is_reported_and_the_host_handler_s
     api: FakeBotAPI, bot: Bot, app: Spasibo
 ) -> None:
     dp, seen = recording_host(app)
+    handled = final_outcomes(app)
     api.fail_next_reaction(400, "Bad Request: message to react not found")
     await deliver(dp, bot, api.queue_message(THANKS))
-    outcome = only_outcome(seen)
+    assert only_outcome(seen).sending  # the host's handler did not wait for Telegram's answer
+    [outcome] = handled
     assert outcome.skipped == SkipReason.TRANSPORT_ERROR
     assert "the message is gone" in (outcome.error or "")
 
@@ -142,7 +158,7 @@ async def test_telegram_refusing_the_reaction_is_reported_and_the_host_handler_s
 async def test_failure_inside_spasibo_does_not_stop_the_host_handler(
     api: FakeBotAPI, bot: Bot, app: Spasibo, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def broken_feed(message: Any) -> Outcome:
+    async def broken_feed(message: Any, **options: Any) -> Outcome:
         raise RuntimeError("detector exploded")
 
     monkeypatch.setattr(app, "feed", broken_feed)
@@ -233,10 +249,11 @@ def test_gratitude_filter_refuses_a_score_outside_0_to_100() -> None:
 
 
 async def test_long_flood_wait_is_reported_as_rate_limited(api: FakeBotAPI, bot: Bot, app: Spasibo) -> None:
-    dp, seen = recording_host(app)
+    dp, _ = recording_host(app)
+    handled = final_outcomes(app)
     api.fail_next_reaction(429, "Too Many Requests: retry after 60", retry_after=60)
     await deliver(dp, bot, api.queue_message(THANKS))
-    outcome = only_outcome(seen)
+    [outcome] = handled
     assert outcome.skipped == SkipReason.RATE_LIMITED
     assert api.reactions == []
 

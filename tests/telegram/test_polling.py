@@ -20,6 +20,15 @@ def test_missing_token_is_one_line_naming_the_environment_variable(monkeypatch: 
     assert "\n" not in str(raised.value)
 
 
+async def test_run_polling_without_a_token_raises_what_the_readme_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    with pytest.raises(ConfigError) as raised:
+        await run_polling(Spasibo(), handle_signals=False)
+    assert str(raised.value) == f"{TOKEN_ENV} is not set: export the bot token @BotFather gave you"
+
+
 def test_malformed_token_says_what_a_token_looks_like(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(TOKEN_ENV, "not-a-token")
     with pytest.raises(ConfigError, match="expected a token like '123456:ABC-DEF"):

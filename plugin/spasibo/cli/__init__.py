@@ -19,6 +19,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "detect": ("spasibo.cli.detect", "print the verdict on each text as JSON"),
     "eval": ("spasibo.cli.evaluate", "score the detector on a labelled TSV file"),
     "phrases": ("spasibo.cli.phrases", "validate the phrase files"),
+    "plugins": (
+        "spasibo.cli.plugins",
+        "list the loaded plugins, their versions and the hooks each implements",
+    ),
     "serve": ("spasibo.cli.serve", "run the reaction service (HTTP API around the WhatsApp session pool)"),
 }
 

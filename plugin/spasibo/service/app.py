@@ -64,5 +64,7 @@ def create_app(settings: ServiceSettings | None = None, pool: SessionPool | None
     if settings.whatsapp_client == "fake":
         app.include_router(fake.router, dependencies=protected)
     app.include_router(health.router)
-    app.add_middleware(BodyLimit, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit, max_body_bytes=settings.max_body_bytes, read_timeout_s=settings.request_read_timeout_s
+    )
     return app

@@ -32,7 +32,9 @@ class ReactionBody(BaseModel):
     )
     emoji: StrictStr
     messageId: StrictStr
-    companyId: StrictStr | None = None
+    companyId: StrictStr | None = Field(
+        default=None, min_length=1, description="left out: the service's default company; never empty"
+    )
     chat: StrictStr | None = None
     sender: StrictStr | None = None
     fromMe: StrictBool = Field(
@@ -76,7 +78,7 @@ class AddSessionBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    companyId: StrictStr
+    companyId: StrictStr = Field(min_length=1)
     phone: StrictStr | None = None
 
 

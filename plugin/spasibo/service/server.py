@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
+import socket
 
 from spasibo.errors import ConfigError
 from spasibo.service.settings import ServiceSettings
@@ -20,27 +22,49 @@ def check_exposure(settings: ServiceSettings) -> None:
         )
 
 
-def serve(settings: ServiceSettings) -> None:
-    """Serve until SIGTERM/SIGINT; in-flight requests get ``shutdown_deadline_s``, then the pool shuts down.
+# time uvicorn still waits after the pool's deadline: the cancelled sends' requests are answered within it
+ANSWER_MARGIN_S = 5
 
-    uvicorn closes the listening socket first, lets requests in progress finish (answering them with
-    ``Connection: close``) for at most the deadline, then runs the app's lifespan end, which shuts the pool
-    down (its in-flight sends get the same deadline) and releases this instance's company leases.
+
+def serve(settings: ServiceSettings) -> None:
+    """Serve until SIGTERM/SIGINT; sends in flight get ``shutdown_deadline_s``, then their requests get a JSON
+    502, never a cut-off connection or uvicorn's plain-text 500.
+
+    On the signal uvicorn closes the listening socket and, at the same moment (``DrainingServer``), the pool
+    starts its shutdown: new sends are refused (503), sends in flight get the deadline and are then cancelled,
+    which answers their requests 502 ``send_failed``. uvicorn waits for those answers (the deadline plus
+    ``ANSWER_MARGIN_S``), then runs the app's lifespan end, which releases this instance's company leases.
     """
     import uvicorn
 
     from spasibo.service.app import create_app
+    from spasibo.service.header_deadline import HeaderDeadlineProtocol
+    from spasibo.service.state import ServiceState
 
     check_exposure(settings)
     if settings.whatsapp_client == "fake":
         log.warning("SPASIBO_WHATSAPP_CLIENT=fake: reactions go to an offline fake client (tests/demos only)")
+    app = create_app(settings)
+    state: ServiceState = app.state.service
+
+    class DrainingServer(uvicorn.Server):
+        """uvicorn's server, draining the pool while it waits for requests in progress."""
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            draining = asyncio.ensure_future(state.drain())
+            try:
+                await super().shutdown(sockets)
+            finally:
+                await asyncio.gather(draining, return_exceptions=True)
+
     config = uvicorn.Config(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         lifespan="on",
-        timeout_graceful_shutdown=math.ceil(settings.shutdown_deadline_s),
+        http=HeaderDeadlineProtocol.with_timeout(settings.request_read_timeout_s),
+        timeout_graceful_shutdown=math.ceil(settings.shutdown_deadline_s) + ANSWER_MARGIN_S,
         access_log=False,
         log_level="info",
     )
-    uvicorn.Server(config).run()
+    DrainingServer(config).run()

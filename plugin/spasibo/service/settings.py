@@ -53,6 +53,8 @@ class ServiceSettings(BaseSettings):
         default=25.0, gt=0
     )  # a duplicate waits this long for the first to finish
     max_body_bytes: int = Field(default=16_384, ge=64)
+    # a request's headers, and then its body, must arrive within this (else closed, or 408)
+    request_read_timeout_s: float = Field(default=10.0, gt=0)
     shutdown_deadline_s: float = Field(default=10.0, ge=0)
     # several instances (Redis only): who owns which company
     instance_id: str = Field(default_factory=_default_instance_id)

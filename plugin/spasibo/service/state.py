@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
 from fastapi import Request
 
@@ -35,6 +36,7 @@ class ServiceState:
     placement: CompanyPlacement
     gateway: InboundGateway
     ready: bool = False
+    _draining: asyncio.Future[None] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, settings: ServiceSettings, pool: SessionPool) -> ServiceState:
@@ -102,14 +104,28 @@ class ServiceState:
         await self.keeper.start()
         self.ready = True
 
-    async def stop(self) -> None:
-        """Stop the pool (in-flight sends get the shutdown deadline), then release leases and connections."""
+    async def drain(self) -> None:
+        """Stop taking reactions: sends in flight get ``shutdown_deadline_s``, then are cancelled, so their
+        requests are answered (502 ``send_failed``) before the server stops waiting for them; then release the
+        leases, so another instance takes the companies over at once. Idempotent.
+        """
         self.ready = False
+        if self._draining is None:
+            self._draining = asyncio.ensure_future(self._shut_down_sessions())
+        await asyncio.shield(self._draining)
+
+    async def _shut_down_sessions(self) -> None:
         try:
             await self.pool.shutdown()
         finally:
             await self.gateway.outbox.stop(self.settings.shutdown_deadline_s)
             await self.keeper.stop()
+
+    async def stop(self) -> None:
+        """Drain (unless the server already did), then close the shared-state connections."""
+        try:
+            await self.drain()
+        finally:
             await self.records.aclose()
             await self.limiter.aclose()
 

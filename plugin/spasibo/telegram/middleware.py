@@ -2,7 +2,8 @@
 
 The host's handlers then run as usual and may ask for ``spasibo_outcome`` (the ``Outcome``, or ``None`` for a
 message without text or when spasibo failed) and ``spasibo`` (the app) by parameter name. Nothing spasibo does
-stops the host's handlers: a failure is logged and the update carries on.
+stops or delays the host's handlers: the reaction is sent in the background (``outcome.sending``; the app's
+``aclose()`` waits for it), a failure is logged and the update carries on.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ class SpasiboMiddleware(BaseMiddleware):
             if bot is not None and TRANSPORT_NAME not in self.app.transports:
                 self.app.use_transport(TelegramTransport(bot))
             message = incoming_message(event, bot_id=bot.id if bot else None, company_id=self.company_id)
-            return await self.app.feed(message)
+            # the host's handler needs the verdict now, not after the reaction's round trip to Telegram
+            return await self.app.feed(message, wait_for_reaction=False)
         except Exception:  # spasibo is an add-on: the host's own handlers must run whatever happens here
             logger.exception("spasibo could not handle Telegram message %s", event.message_id)
             return None

@@ -9,6 +9,7 @@ clock.advance(61)
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from spasibo.errors import ReactionError
@@ -32,16 +33,21 @@ class FakeClock:
 
 
 class RecordingTransport:
-    """A transport that records every request; set ``error`` to make ``send`` raise it instead."""
+    """A transport that records every request; set ``error`` to make ``send`` raise it instead, and
+    ``delay_s`` to make each send take that long (a slow network).
+    """
 
-    def __init__(self, name: str = "recording") -> None:
+    def __init__(self, name: str = "recording", *, delay_s: float = 0.0) -> None:
         self.name = name
+        self.delay_s = delay_s
         self.sent: list[ReactionRequest] = []
         self.error: ReactionError | Exception | None = None
         self.closed = False
 
     async def send(self, request: ReactionRequest) -> ReactionResult:
-        """Record ``request`` (or raise ``error``)."""
+        """Record ``request`` (or raise ``error``) after ``delay_s``."""
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
         if self.error is not None:
             raise self.error
         self.sent.append(request)

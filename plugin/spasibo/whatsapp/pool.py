@@ -148,7 +148,9 @@ class SessionPool:
         self._closing = True
         in_flight = [task for session in self._sessions.values() for task in session.send_tasks]
         if in_flight:
-            await asyncio.wait(in_flight, timeout=self.settings.shutdown_deadline_s)
+            _, late = await asyncio.wait(in_flight, timeout=self.settings.shutdown_deadline_s)
+            for task in late:  # their callers learn at the deadline, not after every client has stopped
+                task.cancel()
         for company_id in list(self._sessions):
             await self.remove_session(company_id)
         if self._notices:

@@ -16,6 +16,7 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
         401: "missing or invalid X-API-Key",
         403: "this X-API-Key may not act for the company (error.field names where it was given)",
+        408: "the request body did not arrive in time (the connection is closed)",
         404: "no session for this company",
         409: "conflict: unknown group message (pass sender), session exists, or the same request in flight",
         413: "request body too large",
@@ -38,4 +39,4 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-COMMON = (401, 413, 422, 500)
+COMMON = (401, 408, 413, 422, 500)
