@@ -22,7 +22,6 @@ EXTRA_OF_PACKAGE: dict[str, str] = {
     "starlette": "service",
     "uvicorn": "service",
     "pydantic_settings": "service",
-    "limits": "service",
     "prometheus_client": "service",
     "redis": "redis",
 }

@@ -26,9 +26,8 @@ def with_raw(field: str, raw_value: str) -> str:
     """``VALID`` (plus a group chat for ``sender``) as JSON with ``field`` set to the JSON text
     ``raw_value``.
     """
-    fields = {**VALID, "chat": "120363025246125888@g.us", "sender": "204586732453953@lid"}
-    if field not in ("chat", "sender"):
-        fields.pop("chat"), fields.pop("sender")
+    group = {"chat": "120363025246125888@g.us", "sender": "204586732453953@lid"}
+    fields = {**VALID, **group} if field in group else dict(VALID)
     parts = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in fields.items() if k != field]
     return "{" + ", ".join([*parts, f'"{field}": {raw_value}']) + "}"
 

@@ -133,9 +133,7 @@ def _shared_state_errors() -> tuple[type[Exception], ...]:
         from redis.exceptions import TimeoutError as RedisTimeoutError
     except ImportError:  # the redis extra is not installed, so there is no shared state to lose
         return ()
-    from limits.errors import StorageError  # what `limits` raises when told to wrap its storage's errors
-
-    return (RedisConnectionError, RedisTimeoutError, StorageError)
+    return (RedisConnectionError, RedisTimeoutError)
 
 
 def install_error_handlers(app: FastAPI, *, production: bool) -> None:

@@ -25,11 +25,6 @@ class KeyGrant:
 
     companies: frozenset[str] | None
 
-    @property
-    def admin(self) -> bool:
-        """True for a key that may act for every company."""
-        return self.companies is None
-
     def may_act_for(self, company_id: str) -> bool:
         """Whether this key may send reactions and manage the session of ``company_id``."""
         return self.companies is None or company_id in self.companies

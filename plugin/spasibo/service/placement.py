@@ -9,9 +9,22 @@ nudged to claim it at once if it is wanted here.
 from __future__ import annotations
 
 from spasibo.service.errors import ServiceError, retry_after_header
-from spasibo.service.leases import LeaseKeeper
+from spasibo.service.leases import LeaseKeeper, Owner
 from spasibo.whatsapp.errors import UnknownCompanyError
 from spasibo.whatsapp.pool import SessionPool
+
+
+def owned_elsewhere(company_id: str, owner: Owner) -> ServiceError:
+    """The 421 answer naming the instance (and its URL, when published) that serves ``company_id``."""
+    return ServiceError(
+        421,
+        "owned_elsewhere",
+        f"company {company_id!r} is served by instance {owner.instance!r}"
+        + (f" at {owner.url}" if owner.url else ""),
+        field="companyId",
+        owner=owner.instance,
+        ownerUrl=owner.url,
+    )
 
 
 class CompanyPlacement:
@@ -37,15 +50,7 @@ class CompanyPlacement:
         ownership = self.keeper.ownership
         owner = await ownership.owner_of(company_id)
         if owner is not None and owner != ownership.me:
-            raise ServiceError(
-                421,
-                "owned_elsewhere",
-                f"company {company_id!r} is served by instance {owner.instance!r}"
-                + (f" at {owner.url}" if owner.url else ""),
-                field="companyId",
-                owner=owner.instance,
-                ownerUrl=owner.url,
-            )
+            raise owned_elsewhere(company_id, owner)
         if await self.keeper.knows(company_id):
             self.keeper.nudge()
             raise ServiceError(

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 
 from spasibo.service.auth import grant_of, require_company
-from spasibo.service.errors import ServiceError, from_pool_error
+from spasibo.service.errors import from_pool_error
+from spasibo.service.placement import owned_elsewhere
 from spasibo.service.routes.openapi import COMMON, errors
 from spasibo.service.schemas import AddSessionBody, Done, PairingAnswer, SessionAnswer, SessionList
 from spasibo.service.state import service_state
@@ -69,20 +70,13 @@ async def add_session(body: AddSessionBody, request: Request) -> PairingAnswer:
         )
     owner = await state.keeper.acquire(company_id)
     if owner != state.keeper.ownership.me:
-        raise ServiceError(
-            421,
-            "owned_elsewhere",
-            f"company {company_id!r} is served by instance {owner.instance!r}",
-            field="companyId",
-            owner=owner.instance,
-            ownerUrl=owner.url,
-        )
+        raise owned_elsewhere(company_id, owner)
     try:
         info = await state.pool.add_session(company_id, body.phone)
-        await state.keeper.keep(company_id)
     except BaseException:
         await state.keeper.give_up(company_id)
         raise
+    await state.keeper.keep(company_id)  # remembered across restarts (the session runs even if this fails)
     return PairingAnswer(
         companyId=company_id, state=info.state, method=info.method, qr=info.qr, pairCode=info.pair_code
     )
