@@ -68,6 +68,13 @@ async def test_a_tenant_key_cannot_add_a_session_for_another_company(tenants) ->
     assert "initech" not in {info.company_id for info in tenants.pool.sessions()}
 
 
+async def test_a_tenant_key_cannot_pair_a_phone_for_another_company(tenants) -> None:
+    as_key(tenants, ACME_KEY)
+    response = await tenants.client.post("/sessions", json={"companyId": "initech", "phone": "+79001234567"})
+    assert_forbidden(response)
+    assert "initech" not in tenants.factory.latest
+
+
 async def test_a_tenant_key_cannot_remove_another_companys_session(tenants) -> None:
     as_key(tenants, ACME_KEY)
     assert_forbidden(await tenants.client.delete("/sessions/globex"))
