@@ -89,8 +89,8 @@ def get_plugin_manager() -> SpasiboPluginManager:
 class SpasiboPluginManager(pluggy.PluginManager):
     """A ``pluggy.PluginManager`` that also remembers where each installed plugin came from and which failed.
 
-    ``distributions`` maps a plugin name to its distribution's (name, version); ``load_failures`` maps the
-    name of an installed plugin that could not be loaded to the reason.
+    ``distributions`` maps an installed plugin's name to its distribution's (name, version), loaded or not;
+    ``load_failures`` maps the name of one that could not be loaded to the reason.
     """
 
     def __init__(self, project_name: str) -> None:
@@ -111,6 +111,8 @@ def load_installed_plugins(pm: pluggy.PluginManager) -> None:
             if entry_point.group != PROJECT_NAME or pm.get_plugin(name) is not None or pm.is_blocked(name):
                 continue
             origin = f"{dist.metadata['Name']} {dist.version}"
+            if isinstance(pm, SpasiboPluginManager):
+                pm.distributions[name] = (dist.metadata["Name"], dist.version)
             try:
                 pm.register(entry_point.load(), name=name)
             except Exception as error:
@@ -128,9 +130,6 @@ def load_installed_plugins(pm: pluggy.PluginManager) -> None:
                 )
                 if isinstance(pm, SpasiboPluginManager):
                     pm.load_failures[name] = reason
-                continue
-            if isinstance(pm, SpasiboPluginManager):
-                pm.distributions[name] = (dist.metadata["Name"], dist.version)
 
 
 def _call_each(caller: pluggy.HookCaller, bind: Callable[[str], Mapping[str, Any]]) -> None:

@@ -46,16 +46,26 @@ def console_message(number: int, text: str) -> IncomingMessage:
 
 
 async def converse(
-    app: Spasibo, bot: BotSettings, make_message: MessageMaker, stdin: TextIO, stdout: TextIO
+    app: Spasibo,
+    bot: BotSettings,
+    make_message: MessageMaker,
+    stdin: TextIO,
+    stdout: TextIO,
+    *,
+    wait_for_reaction: bool = True,
 ) -> int:
-    """Feed every stdin line to ``app`` as the message ``make_message`` builds and print what happened."""
+    """Feed every stdin line to ``app`` as the message ``make_message`` builds and print what happened.
+
+    ``wait_for_reaction=False`` answers each line at once and sends its reaction in the background (a
+    remote transport); the console waits, so its reaction line comes before the answer.
+    """
     lines = _typed_lines(stdin) if stdin.isatty() else _piped_lines(stdin, stdout)
     number = 0
     async for text in lines:
         if not text.strip() or text.startswith("#"):
             continue
         number += 1
-        outcome = await app.feed(make_message(number, text))
+        outcome = await app.feed(make_message(number, text), wait_for_reaction=wait_for_reaction)
         print("\n".join(describe(outcome, bot.answer)), file=stdout, flush=True)
     return 0
 

@@ -87,6 +87,10 @@ async def run(
                 text=text,
             )
 
-        return await converse(app, bot, make_message, stdin or sys.stdin, stdout or sys.stdout)
+        # the answer never waits for the service's round trip: reactions go out in the background
+        return await converse(
+            app, bot, make_message, stdin or sys.stdin, stdout or sys.stdout, wait_for_reaction=False
+        )
     finally:
+        await app.drain()  # before the sender closes
         await sender.aclose()

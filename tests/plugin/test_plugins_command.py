@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -52,3 +53,19 @@ def test_table_shows_one_line_per_plugin_and_the_blocked_ones() -> None:
 def test_without_installed_plugins_only_the_builtins_are_listed() -> None:
     result = spasibo_plugins("--json", SPASIBO_DISABLE_PLUGIN_AUTOLOAD="1")
     assert {row["source"] for row in json.loads(result.stdout)} == {"built-in"}
+
+
+def test_a_plugin_that_failed_to_load_is_listed_with_the_reason_and_exit_code_1(monkeypatch, capsys) -> None:
+    from spasibo.cli import main
+
+    class Distribution:
+        metadata = {"Name": "spasibo-sms"}  # noqa: RUF012 - read-only stand-in
+        version = "1.2.0"
+        entry_points = [importlib.metadata.EntryPoint("sms", "spasibo_sms_not_installed", "spasibo")]  # noqa: RUF012
+
+    monkeypatch.delenv("SPASIBO_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+    monkeypatch.setattr(importlib.metadata, "distributions", lambda: [Distribution()])
+    assert main(["plugins"]) == 1
+    [failed] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("sms ")]
+    assert "spasibo-sms 1.2.0" in failed
+    assert failed.endswith("FAILED to load: ModuleNotFoundError: No module named 'spasibo_sms_not_installed'")

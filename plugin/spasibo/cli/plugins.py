@@ -38,8 +38,16 @@ def plugin_rows() -> list[dict[str, Any]]:
         hooks = sorted(caller.name for caller in pm.get_hookcallers(plugin) or [])
         rows.append({"name": name, "source": source, "version": version, "hooks": hooks, "status": "loaded"})
     for name, error in pm.load_failures.items():
+        source, version = pm.distributions[name]
         rows.append(
-            {"name": name, "source": "", "version": "", "hooks": [], "status": "failed", "error": error}
+            {
+                "name": name,
+                "source": source,
+                "version": version,
+                "hooks": [],
+                "status": "failed",
+                "error": error,
+            }
         )
     for name in blocked_plugin_names():
         rows.append({"name": name, "source": "", "version": "", "hooks": [], "status": "blocked"})
