@@ -18,6 +18,7 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
     "IncomingMessage": "spasibo.models",
+    "IncomingReaction": "spasibo.models",
     "Verdict": "spasibo.models",
     "ReactionRequest": "spasibo.models",
     "ReactionResult": "spasibo.models",
@@ -38,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "SpasiboSettings": "spasibo.settings",
     "get_plugin_manager": "spasibo.manager",
     "hookimpl": "spasibo.hookspecs",
+    "verify_webhook": "spasibo.webhook_signature",
 }
 
 __all__ = [  # spelled out so that linters and type checkers see every public name
@@ -45,6 +47,7 @@ __all__ = [  # spelled out so that linters and type checkers see every public na
     "GratitudeDetector",
     "HttpReactionSender",
     "IncomingMessage",
+    "IncomingReaction",
     "Outcome",
     "Platform",
     "ReactionError",
@@ -63,6 +66,7 @@ __all__ = [  # spelled out so that linters and type checkers see every public na
     "get_plugin_manager",
     "hookimpl",
     "normalize_phone",
+    "verify_webhook",
 ]
 
 if TYPE_CHECKING:
@@ -74,6 +78,7 @@ if TYPE_CHECKING:
     from spasibo.manager import get_plugin_manager
     from spasibo.models import (
         IncomingMessage,
+        IncomingReaction,
         Outcome,
         Platform,
         ReactionRequest,
@@ -84,6 +89,7 @@ if TYPE_CHECKING:
     from spasibo.phone import normalize_phone
     from spasibo.settings import SpasiboSettings
     from spasibo.transport import Transport
+    from spasibo.webhook_signature import verify_webhook
     from spasibo.whatsapp import SessionPool, WhatsAppTransport
 
 

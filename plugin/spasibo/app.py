@@ -31,6 +31,7 @@ from spasibo.manager import PluginHooks, get_plugin_manager
 from spasibo.memory import ChatCooldowns, SeenMessages
 from spasibo.models import (
     IncomingMessage,
+    IncomingReaction,
     Outcome,
     Platform,
     ReactionRequest,
@@ -226,6 +227,13 @@ class Spasibo:
         )
         await self.hooks.reaction_failed(request, error)
         return judged.model_copy(update={"reaction": request, "skipped": reason, "error": text})
+
+    async def feed_reaction(self, reaction: IncomingReaction) -> None:
+        """Pass a reaction a customer sent to the plugins (``spasibo_reaction_received``); nothing is sent.
+
+        Wire it like ``feed``: ``SessionPool(on_message=app.feed, on_reaction=app.feed_reaction)``.
+        """
+        await self.hooks.reaction_received(reaction)
 
     def on(
         self, intent: str | None = None, *filters: Filter | Callable[[Outcome], Any]

@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING
 
 import pluggy
 
-from spasibo.models import IncomingMessage, Outcome, ReactionRequest, ReactionResult, Verdict
+from spasibo.models import (
+    IncomingMessage,
+    IncomingReaction,
+    Outcome,
+    ReactionRequest,
+    ReactionResult,
+    Verdict,
+)
 
 if TYPE_CHECKING:
     from spasibo.phrases import PhrasePack
@@ -143,4 +150,14 @@ def spasibo_message_handled(outcome: Outcome) -> Awaitable[None] | None:
     :param outcome: the verdict, the reaction (or why none) and whether a text reply is still needed.
     :return: ``None``, or an awaitable that spasibo awaits (before ``feed()`` returns, or in the
         background send of ``feed(..., wait_for_reaction=False)``).
+    """
+
+
+@hookspec
+def spasibo_reaction_received(reaction: IncomingReaction) -> Awaitable[None] | None:
+    """Observe a reaction a customer put on (or removed from, ``emoji == ""``) a message in a company's chat.
+
+    :param reaction: who reacted, where, on which message (``reaction.message_id``) and with which emoji;
+        ``reaction.from_me`` is True when the business's own account reacted (from another device).
+    :return: ``None``, or an awaitable that spasibo awaits before ``feed_reaction()`` returns.
     """

@@ -84,6 +84,12 @@ class ServiceUnavailableError(HttpReactionError):
     retry_after_s: float | None = None
 
 
+class ServiceTimeoutError(ServiceUnavailableError, TimeoutError):
+    """The service did not answer within ``timeout_s`` (the reaction may or may not have gone out; a retry
+    is safe, the service answers a repeat once).
+    """
+
+
 class ServiceRateLimitedError(HttpReactionError, RateLimitedError):
     """The service refused for rate (429); try again after ``retry_after_s``."""
 
@@ -186,6 +192,10 @@ class HttpReactionSender:
             except _CONNECTION_ERRORS as error:
                 if attempt >= self.settings.retries:
                     raise self._unreachable(error) from None
+            except httpx.TimeoutException as error:  # the answer did not come within timeout_s: no retry
+                raise self._timed_out(error) from None
+            except httpx.HTTPError as error:  # any other transport failure is the library's error too
+                raise self._unreachable(error) from None
             else:
                 if response.status_code != _RETRY_STATUS or attempt >= self.settings.retries:
                     return response
@@ -199,6 +209,14 @@ class HttpReactionSender:
             return ServiceUnavailableError("the reaction service is unreachable")
         return ServiceUnavailableError(
             f"the reaction service at {self.settings.base_url} is unreachable: {error!r}"
+        )
+
+    def _timed_out(self, error: httpx.TimeoutException) -> ServiceTimeoutError:
+        budget = f"within {self.settings.timeout_s:g} s"
+        if self.settings.env == "production":
+            return ServiceTimeoutError(f"the reaction service did not answer {budget}")
+        return ServiceTimeoutError(
+            f"the reaction service at {self.settings.base_url} did not answer {budget}: {error!r}"
         )
 
     def _error(self, response: httpx.Response) -> HttpReactionError:

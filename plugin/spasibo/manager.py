@@ -31,7 +31,14 @@ import pluggy
 from spasibo import hookspecs
 from spasibo.hookspecs import PROJECT_NAME
 from spasibo.isolation import DEFAULT_SLOW_HOOK_S, HookRunner
-from spasibo.models import IncomingMessage, Outcome, ReactionRequest, ReactionResult, Verdict
+from spasibo.models import (
+    IncomingMessage,
+    IncomingReaction,
+    Outcome,
+    ReactionRequest,
+    ReactionResult,
+    Verdict,
+)
 from spasibo.registry import PhraseCollector, PluginError, TransportTable
 
 if TYPE_CHECKING:
@@ -238,6 +245,10 @@ class PluginHooks:
     async def message_handled(self, outcome: Outcome) -> None:
         """Tell every observer and ``@app.on`` handler (whose errors propagate) what happened to a message."""
         await self.runner.notify("spasibo_message_handled", {"outcome": outcome})
+
+    async def reaction_received(self, reaction: IncomingReaction) -> None:
+        """Tell every observer a customer reacted to a message."""
+        await self.runner.notify("spasibo_reaction_received", {"reaction": reaction})
 
     def _no_answer(self, hook: str, builtin: str, got: object) -> str:
         if got is not None:

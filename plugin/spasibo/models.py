@@ -49,6 +49,22 @@ class IncomingMessage(BaseModel):
     is_group: bool = False
 
 
+class IncomingReaction(BaseModel):
+    """A customer reacted (or removed a reaction, ``emoji == ""``) to a message in one company's chat."""
+
+    model_config = ConfigDict(frozen=True)
+
+    platform: str = Platform.WHATSAPP.value
+    company_id: str
+    chat: str
+    sender: str
+    message_id: str  # the message reacted to
+    emoji: str
+    from_me: bool
+    sent_at: datetime
+    reaction_id: str | None = None  # the id of the reaction's own message, when the platform gives one
+
+
 class Verdict(BaseModel):
     """What the detector concluded about one text.
 

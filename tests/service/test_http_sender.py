@@ -19,6 +19,7 @@ from spasibo.http_sender import (
     InvalidReactionError,
     ServiceAuthError,
     ServiceInternalError,
+    ServiceTimeoutError,
     ServiceUnavailableError,
     phone_of,
 )
@@ -242,6 +243,32 @@ async def test_in_development_an_unreachable_service_is_named() -> None:
         HttpSenderSettings(base_url="http://127.0.0.1:9", retries=0, env="development")
     )
     with pytest.raises(ServiceUnavailableError, match=r"127\.0\.0\.1:9"):
+        await sender.send(reaction())
+    await sender.aclose()
+
+
+async def test_a_service_that_does_not_answer_in_time_raises_the_library_timeout_error() -> None:
+    async def too_slow(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    sender = HttpReactionSender(
+        HttpSenderSettings(base_url="http://service", timeout_s=0.5), transport=httpx.MockTransport(too_slow)
+    )
+    with pytest.raises(ServiceTimeoutError, match=r"within 0\.5 s") as raised:
+        await sender.send(reaction())
+    await sender.aclose()
+    assert isinstance(raised.value, ServiceUnavailableError)
+    assert "http://service" not in str(raised.value)
+
+
+async def test_a_failure_of_the_connection_midway_raises_the_library_error() -> None:
+    async def broken(request: httpx.Request) -> httpx.Response:
+        raise httpx.WriteError("broken pipe", request=request)
+
+    sender = HttpReactionSender(
+        HttpSenderSettings(base_url="http://service"), transport=httpx.MockTransport(broken)
+    )
+    with pytest.raises(ServiceUnavailableError):
         await sender.send(reaction())
     await sender.aclose()
 

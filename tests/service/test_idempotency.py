@@ -65,3 +65,31 @@ async def test_after_the_window_the_same_reaction_is_sent_again() -> None:
         await asyncio.sleep(0.15)
         await service.react(messageId="3A01")
         assert service.sent() == 2
+
+
+async def test_a_reaction_removed_and_put_back_is_sent_each_time(service: Service) -> None:
+    answers = [await service.react(messageId="3A01", emoji=emoji) for emoji in ("❤️", "", "❤️")]
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert service.sent() == 3
+
+
+async def test_a_retry_after_a_change_replays_the_current_state(service: Service) -> None:
+    await service.react(messageId="3A01", emoji="❤️")
+    await service.react(messageId="3A01", emoji="")
+    again = await service.react(messageId="3A01", emoji="")
+    assert again.status_code == 200
+    assert service.sent() == 2
+
+
+async def test_two_customers_with_the_same_message_id_both_get_their_reaction(service: Service) -> None:
+    first = await service.react(messageId="3A01", phone="+7 900 123-45-67")
+    second = await service.react(messageId="3A01", phone="+7 900 765-43-21")
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert service.sent() == 2
+
+
+async def test_without_an_idempotency_key_no_error_ever_names_that_header(service: Service) -> None:
+    await service.react(messageId="3A01", emoji="❤️")
+    changed = await service.react(messageId="3A01", emoji="👍", phone="+7 900 123-45-67")
+    assert changed.status_code == 200
+    assert "Idempotency-Key" not in changed.text

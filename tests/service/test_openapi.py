@@ -69,3 +69,9 @@ def test_every_reaction_error_answer_is_documented(served: ServeProcess) -> None
     assert documented <= set(responses)
     assert "Retry-After" in responses["429"]["headers"]
     assert responses["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorAnswer")
+
+
+def test_the_gateway_endpoints_are_documented(served: ServeProcess) -> None:
+    paths = httpx.get(f"{served.url}/openapi.json").json()["paths"]
+    assert "get" in paths["/events/dead-letters"]
+    assert "post" in paths["/fake/messages"]  # served with --fake-whatsapp, so the inject endpoint is there

@@ -168,3 +168,32 @@ async def test_company_defaults_to_the_configured_default_company() -> None:
 
 def test_the_api_key_fixture_is_one_of_the_configured_keys() -> None:
     assert API_KEY == "test-key-1"
+
+
+async def test_a_failed_send_in_production_hides_the_underlying_error(service: Service) -> None:
+    service.factory.latest["default"].send_error = "websocket to 10.1.2.3 closed: secret internals"
+    response = await service.react()
+    assert response.status_code == 502
+    assert "secret internals" not in response.text
+    assert "10.1.2.3" not in response.text
+
+
+async def test_a_failed_send_in_development_names_the_underlying_error() -> None:
+    async with running_service(env="development") as service:
+        service.factory.latest["default"].send_error = "websocket closed"
+        response = await service.react()
+    assert response.status_code == 502
+    assert "websocket closed" in error_of(response)["message"]
+
+
+async def test_from_me_reacts_to_the_business_own_message(service: Service) -> None:
+    response = await service.react(fromMe=True, chat="79001234567@s.whatsapp.net", phone=None)
+    assert response.status_code == 200
+    _, message = service.factory.latest["default"].sent[-1]
+    assert message.reactionMessage.key.fromMe is True
+
+
+async def test_without_from_me_the_reaction_is_on_the_customer_message(service: Service) -> None:
+    await service.react()
+    _, message = service.factory.latest["default"].sent[-1]
+    assert message.reactionMessage.key.fromMe is False

@@ -25,7 +25,7 @@ async def test_drop_reconnects_after_the_base_delay(pool, factory, clock):
     assert pool.stats().reconnects == 1
 
 
-async def test_failed_reconnects_back_off_exponentially_then_give_up(pool, factory, clock, settings):
+async def test_failed_reconnects_back_off_exponentially_then_go_offline(pool, factory, clock, settings):
     client = await connect(pool, factory)
     client.connect_failures = 99
     client.disconnect_event()
@@ -33,13 +33,78 @@ async def test_failed_reconnects_back_off_exponentially_then_give_up(pool, facto
     for _ in range(settings.reconnect_max_attempts):
         await clock.advance(settings.reconnect_max_delay_s)
     backoff = [s for s in clock.sleeps if s not in (settings.pairing_timeout_s, settings.health_interval_s)]
-    assert backoff == [5, 10, 20, 40, 80]
+    assert backoff[:5] == [5, 10, 20, 40, 80]
     session = pool.session("acme")
-    assert session.state == "failed"
-    assert "reconnect attempts exhausted after 5 tries" in (session.terminal_reason or "")
-    assert "no such host" in (session.terminal_reason or "")
-    assert client.connect_calls == 1 + settings.reconnect_max_attempts  # bounded: each connect leaks a handle
-    assert pool.stats().connects == client.connect_calls
+    assert session.state == "offline"
+    assert session.terminal_reason is None
+    assert "no such host" in (session.last_error or "")
+
+
+async def test_an_offline_session_retries_on_the_slow_schedule(pool, factory, clock, settings):
+    client = await connect(pool, factory)
+    client.connect_failures = 99
+    client.disconnect_event()
+    await clock.advance(sum([5, 10, 20, 40, 80]))
+    calls = client.connect_calls
+    for _ in range(3):
+        await clock.advance(settings.offline_retry_interval_s)
+    assert client.connect_calls == calls + 3
+    assert [s for s in clock.sleeps if s == settings.offline_retry_interval_s][:3] == [300.0] * 3
+
+
+async def test_a_session_offline_longer_than_the_fast_attempts_recovers_when_the_network_returns(
+    pool, factory, clock, settings
+):
+    client = await connect(pool, factory)
+    client.connect_failures = 99
+    client.disconnect_event()
+    await clock.advance(sum([5, 10, 20, 40, 80]) + 5 * settings.offline_retry_interval_s)
+    assert pool.session("acme").state == "offline"
+    client.connect_failures = 0  # the network is back
+    client.logged_in = True
+    await clock.advance(settings.offline_retry_interval_s)
+    session = pool.session("acme")
+    assert (session.state, session.reconnect_attempt, session.last_error) == ("connected", 0, None)
+
+
+async def test_a_stored_login_offline_at_start_up_is_never_timed_out_as_unpaired(
+    pool, factory, clock, settings
+):
+    def offline_with_login(client):
+        client.logged_in, client.connect_failures = True, 99
+
+    factory.configure = offline_with_login
+    await pool.add_session("acme")
+    await clock.advance(settings.pairing_timeout_s * 20)
+    assert pool.session("acme").state == "offline"
+    factory.latest["acme"].connect_failures = 0
+    await clock.advance(settings.offline_retry_interval_s * 1.5)
+    assert pool.session("acme").state == "connected"
+
+
+async def test_the_offline_schedule_is_jittered_within_the_ratio(factory, clock, tmp_path):
+    settings = PoolSettings(auth_database=str(tmp_path), reconnect_jitter_ratio=0.2)
+    async with SessionPool(
+        settings, client_factory=factory, clock=clock.now, sleep=clock.sleep, rng=random.Random(7)
+    ) as pool:
+        delays = [pool._offline_retry_s() for _ in range(200)]
+    assert 240.0 <= min(delays) < 250.0
+    assert 350.0 < max(delays) <= 360.0
+
+
+async def test_a_terminal_state_is_reported_once_with_its_reason(factory, clock, settings):
+    reported = []
+
+    async def on_terminal(info):
+        reported.append((info.company_id, info.state, info.terminal_reason))
+
+    async with SessionPool(
+        settings, client_factory=factory, clock=clock.now, sleep=clock.sleep, on_session_terminal=on_terminal
+    ) as pool:
+        client = await connect(pool, factory)
+        client.logged_out_event()
+        await settle()
+    assert reported == [("acme", "logged_out", "logged out by WhatsApp (LOGGED_OUT)")]
 
 
 async def test_backoff_is_capped_by_the_max_delay(factory, clock, tmp_path):

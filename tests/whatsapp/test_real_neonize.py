@@ -23,14 +23,15 @@ from spasibo.whatsapp import PoolSettings, SessionPool
 
 async def main(auth_database):
     settings = PoolSettings(auth_database=auth_database, reconnect_base_delay_s=0.05,
-                            reconnect_max_attempts=2, pairing_timeout_s=20, lifecycle_call_timeout_s=15)
+                            reconnect_max_attempts=2, offline_retry_interval_s=30,
+                            pairing_timeout_s=20, lifecycle_call_timeout_s=15)
     async with SessionPool(settings) as pool:
         info = await pool.add_session("acme")
         client = pool._sessions["acme"].client
         first = {"state": info.state, "error": info.last_error, "client": type(client).__name__,
                  "database": client.name}
-        for _ in range(200):  # wait (bounded) for the retries to run out
-            if pool.session("acme").state == "failed":
+        for _ in range(200):  # wait (bounded) for the fast retries to run out
+            if pool.session("acme").state == "offline":
                 break
             await asyncio.sleep(0.05)
         final = pool.session("acme")
@@ -59,13 +60,13 @@ def run_scenario(auth_database: str) -> dict:
 
 
 @pytest.mark.slow
-def test_offline_connect_with_real_neonize_is_a_retryable_failure_then_gives_up(tmp_path: Path):
+def test_offline_connect_with_real_neonize_is_retried_then_waits_offline(tmp_path: Path):
     result = run_scenario(str(tmp_path / "auth"))
     assert result["client"] == "NewAClient"
     assert result["state"] == "reconnecting"
     assert "dial" in (result["error"] or "")
-    assert result["final_state"] == "failed"
-    assert "reconnect attempts exhausted after 2 tries" in result["reason"]
+    assert result["final_state"] == "offline"
+    assert result["reason"] is None
     assert result["reconnects"] == 2
     assert result["left"] == 0
     assert (tmp_path / "auth" / "whatsapp-auth.db").exists()  # neonize created its sqlite store there

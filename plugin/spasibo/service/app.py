@@ -12,7 +12,7 @@ import spasibo
 from spasibo.service.body_limit import BodyLimit
 from spasibo.service.errors import install_error_handlers
 from spasibo.service.fake import fake_client_factory
-from spasibo.service.routes import health, reaction, sessions
+from spasibo.service.routes import events, fake, health, reaction, sessions
 from spasibo.service.settings import ServiceSettings
 from spasibo.service.state import ServiceState
 from spasibo.whatsapp.client import ClientFactory
@@ -60,6 +60,9 @@ def create_app(settings: ServiceSettings | None = None, pool: SessionPool | None
     protected = [Depends(state.auth.dependency())]
     app.include_router(reaction.router, dependencies=protected)
     app.include_router(sessions.router, dependencies=protected)
+    app.include_router(events.router, dependencies=protected)
+    if settings.whatsapp_client == "fake":
+        app.include_router(fake.router, dependencies=protected)
     app.include_router(health.router)
     app.add_middleware(
         BodyLimit, max_body_bytes=settings.max_body_bytes, read_timeout_s=settings.request_read_timeout_s

@@ -89,6 +89,24 @@ def from_pool_error(error: pool_errors.WhatsAppError, *, field: str | None = Non
     )
 
 
+# what a client sees in production instead of the text of an underlying (neonize, network) error
+_PUBLIC_MESSAGES = {
+    502: "WhatsApp refused or failed the call; nothing was sent",
+    503: "the WhatsApp session cannot take the call now; retry later",
+    504: "WhatsApp did not answer in time",
+}
+
+
+def public_error(error: pool_errors.WhatsAppError) -> ServiceError:
+    """``from_pool_error`` with the underlying error's text hidden (production mode): a 5xx that wraps
+    another exception answers a fixed message for its status; everything else is unchanged.
+    """
+    answer = from_pool_error(error)
+    if answer.status >= 500 and error.__cause__ is not None:
+        answer.message = _PUBLIC_MESSAGES.get(answer.status, "internal error")
+    return answer
+
+
 def _validation_error(exc: RequestValidationError) -> ServiceError:
     first = exc.errors()[0] if exc.errors() else {}
     location = [str(part) for part in first.get("loc", ()) if part != "body"]
@@ -127,6 +145,10 @@ def install_error_handlers(app: FastAPI, *, production: bool) -> None:
 
     async def pool_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, pool_errors.WhatsAppError)
+        if production:
+            if exc.__cause__ is not None:
+                log.warning("%s %s: %s", request.method, request.url.path, exc)
+            return public_error(exc).response()
         return from_pool_error(exc).response()
 
     async def validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -1,10 +1,13 @@
 """Answer the same reaction once: records of answered requests, shared through Redis when configured.
 
-A request's key is its ``Idempotency-Key`` header (per company) or else (company, message id, emoji). The
-first request *reserves* the key before sending, so a concurrent duplicate waits for its answer instead of
-sending a second reaction; a successful answer is kept for ``idempotency_window_s`` and replayed as is. A
-failed send releases the key so the caller can retry. Reusing an ``Idempotency-Key`` for another body is an
-error.
+A request's key is its ``Idempotency-Key`` header (per company) or else the message it reacts to (company,
+chat, sender, message id). The first request *reserves* the key before sending, so a concurrent duplicate
+waits for its answer instead of sending a second reaction; a successful answer is kept for
+``idempotency_window_s`` and replayed as is. A failed send releases the key so the caller can retry.
+
+The automatic key dedupes retries, not changes of state: a request for the same message with another body
+(❤️, then ``""`` to remove it, then ❤️ again) supersedes the record and is sent. Reusing an
+``Idempotency-Key`` header for another body is an error naming that header.
 """
 
 from __future__ import annotations
@@ -46,6 +49,12 @@ class RecordStorage(Protocol):
 
     async def remove_if(self, key: str, value: str) -> None:
         """Delete ``key`` if it still holds ``value``."""
+
+    async def replace_if(self, key: str, old: str, new: str, ttl_s: float) -> bool:
+        """Store ``new`` under ``key`` if it still holds ``old``; True when replaced."""
+
+    async def ping(self) -> bool:
+        """True when the storage answers (always, in memory)."""
 
     async def aclose(self) -> None:
         """Release connections."""
@@ -92,11 +101,24 @@ class MemoryRecords:
         if self._live(key) == value:
             del self._data[key]
 
+    async def replace_if(self, key: str, old: str, new: str, ttl_s: float) -> bool:
+        if self._live(key) != old:
+            return False
+        self._data[key] = (time.monotonic() + ttl_s, new)
+        return True
+
+    async def ping(self) -> bool:
+        return True
+
     async def aclose(self) -> None:
         self._data.clear()
 
 
 _REMOVE_IF = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+_REPLACE_IF = (
+    "if redis.call('get', KEYS[1]) == ARGV[1] then "
+    "return redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) and 1 end return 0"
+)
 
 
 class RedisRecords:
@@ -118,6 +140,13 @@ class RedisRecords:
     async def remove_if(self, key: str, value: str) -> None:
         await self._redis.eval(_REMOVE_IF, 1, key, value)  # type: ignore[misc]
 
+    async def replace_if(self, key: str, old: str, new: str, ttl_s: float) -> bool:
+        ttl_ms = max(1, int(ttl_s * 1000))
+        return bool(await self._redis.eval(_REPLACE_IF, 1, key, old, new, ttl_ms))  # type: ignore[misc]
+
+    async def ping(self) -> bool:
+        return bool(await self._redis.ping())  # type: ignore[misc]
+
     async def aclose(self) -> None:
         await self._redis.aclose()
 
@@ -131,6 +160,14 @@ class Claim:
     answer: StoredAnswer | None = None
 
 
+@dataclass(frozen=True)
+class RecordKey:
+    """Where a request's record lives, and whether the caller chose it (an ``Idempotency-Key`` header)."""
+
+    key: str
+    from_header: bool
+
+
 class IdempotencyRecords:
     """Reserve, complete or release request keys in ``storage`` (see the module docstring)."""
 
@@ -140,17 +177,25 @@ class IdempotencyRecords:
         self.window_s = window_s
         self.wait_s = wait_s
 
-    def key(self, company_id: str, message_id: str, emoji: str, header: str | None) -> str:
-        """The record key: the ``Idempotency-Key`` header per company, else (company, message id, emoji)."""
-        parts = ["header", company_id, header] if header else ["reaction", company_id, message_id, emoji]
-        return self._prefix + hashlib.sha256(json.dumps(parts).encode()).hexdigest()
-
-    async def begin(self, key: str, fingerprint: str) -> Claim:
-        """Own ``key`` (send, then ``complete``/``release``), or get the answer an earlier request got.
-
-        A duplicate of a request still in flight waits up to ``wait_s`` for it; then it is answered 409
-        ``in_progress``. Raises 422 ``idempotency_key_reused`` when the key was used for another body.
+    def key(self, company_id: str, message: list[str], header: str | None) -> RecordKey:
+        """The record key: the ``Idempotency-Key`` header per company, else the reacted-to ``message`` (the
+        parts that identify it: chat, sender, message id).
         """
+        parts = ["header", company_id, header] if header else ["message", company_id, *message]
+        return RecordKey(self._prefix + hashlib.sha256(json.dumps(parts).encode()).hexdigest(), bool(header))
+
+    async def ping(self) -> bool:
+        """True when the storage answers; raises the storage's connection error when it does not."""
+        return await self._storage.ping()
+
+    async def begin(self, record_key: RecordKey, fingerprint: str) -> Claim:
+        """Own the key (send, then ``complete``/``release``), or get the answer an earlier request got.
+
+        A request still in flight for the same key makes this one wait up to ``wait_s``; then it is answered
+        409 ``in_progress``. Another body under an automatic key supersedes the answered record (a change of
+        state); under an ``Idempotency-Key`` header it raises 422 ``idempotency_key_reused``.
+        """
+        key = record_key.key
         token = uuid.uuid4().hex
         pending = json.dumps({"pending": token, "fingerprint": fingerprint})
         deadline = time.monotonic() + self.wait_s
@@ -160,7 +205,8 @@ class IdempotencyRecords:
             raw = await self._storage.get(key)
             if raw is not None:
                 record = json.loads(raw)
-                if record["fingerprint"] != fingerprint:
+                same = record["fingerprint"] == fingerprint
+                if not same and record_key.from_header:
                     raise ServiceError(
                         422,
                         "idempotency_key_reused",
@@ -168,10 +214,16 @@ class IdempotencyRecords:
                         field="Idempotency-Key",
                     )
                 if "pending" not in record:
-                    return Claim(key, answer=StoredAnswer(record["status"], record["body"]))
+                    if same:
+                        return Claim(key, answer=StoredAnswer(record["status"], record["body"]))
+                    if await self._storage.replace_if(key, raw, pending, self.wait_s):
+                        return Claim(key, token=token)
+                    continue  # someone else changed it meanwhile: look again
             if time.monotonic() >= deadline:
                 raise ServiceError(
-                    409, "in_progress", "the same reaction is being sent by an earlier request; retry later"
+                    409,
+                    "in_progress",
+                    "a reaction on this message is being sent by an earlier request; retry later",
                 )
             await asyncio.sleep(POLL_INTERVAL_S)
 

@@ -39,6 +39,38 @@ class ServiceMetrics:
         self.in_flight = Gauge(
             "spasibo_reactions_in_flight", "POST /reaction requests being answered", registry=self.registry
         )
+        # inbound events and their webhook delivery
+        self.events_published = Counter(
+            "spasibo_events_published",
+            "Inbound events queued for delivery, by type",
+            ["type"],
+            registry=self.registry,
+        )
+        self.events_dropped = Counter(
+            "spasibo_events_dropped",
+            "Inbound events dropped because the in-memory queue was full",
+            registry=self.registry,
+        )
+        self.events_delivered = Counter(
+            "spasibo_events_delivered", "Events the webhook accepted", registry=self.registry
+        )
+        self.webhook_failures = Counter(
+            "spasibo_webhook_failures",
+            "Failed webhook attempts, by reason",
+            ["reason"],
+            registry=self.registry,
+        )
+        self.dead_letters = Counter(
+            "spasibo_events_dead_lettered",
+            "Events given up on after the last attempt",
+            registry=self.registry,
+        )
+        self.delivery_delay = Histogram(
+            "spasibo_event_delivery_delay_seconds",
+            "Time from queueing an event to its webhook accepting it",
+            buckets=LATENCY_BUCKETS_S,
+            registry=self.registry,
+        )
         self.sessions = Gauge("spasibo_sessions", "Sessions by state", ["state"], registry=self.registry)
         self.breakers = Gauge(
             "spasibo_breakers", "Circuit breakers by state", ["state"], registry=self.registry

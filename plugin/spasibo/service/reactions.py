@@ -142,13 +142,13 @@ class ReactionDesk:
             raise from_pool_error(error) from None
         require_company(grant, company_id)
         await self.placement.require_here(company_id)
-        target = self.pool.address_of(company_id, customer.chat, message_id, sender=body.sender)
-        fingerprint = hashlib.sha256(
-            json.dumps([company_id, customer.phone, message_id, emoji, body.chat, body.sender]).encode()
-        ).hexdigest()
-        claim = await self.records.begin(
-            self.records.key(company_id, message_id, emoji, idempotency_key), fingerprint
-        )
+        from_me = bool(body.fromMe)
+        sender = body.sender or (customer.chat if from_me else None)  # one's own message needs no sender
+        target = self.pool.address_of(company_id, customer.chat, message_id, sender=sender)
+        parts = [company_id, customer.phone, message_id, emoji, body.chat, body.sender, from_me]
+        fingerprint = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+        message = [target.chat, target.sender, message_id, "me" if from_me else "them"]
+        claim = await self.records.begin(self.records.key(company_id, message, idempotency_key), fingerprint)
         if claim.answer is not None:
             self.metrics.reactions.labels("replayed").inc()
             return claim.answer
@@ -167,7 +167,7 @@ class ReactionDesk:
                 )
             try:
                 await self.pool.send_reaction(
-                    company_id, customer.chat, emoji, message_id, sender=body.sender
+                    company_id, customer.chat, emoji, message_id, sender=sender, from_me=from_me
                 )
             except BaseException:
                 # a reaction that did not go out does not use the customer's quota

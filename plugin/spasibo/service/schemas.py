@@ -6,7 +6,9 @@ silently ignored value); every error answer is ``{"error": {"code", "message", "
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+
+from spasibo.service.webhooks import DeadLetter
 
 
 class ReactionBody(BaseModel):
@@ -35,6 +37,9 @@ class ReactionBody(BaseModel):
     )
     chat: StrictStr | None = None
     sender: StrictStr | None = None
+    fromMe: StrictBool = Field(
+        default=False, description="true to react to a message the business itself sent in that chat"
+    )
 
 
 class ReactionAnswer(BaseModel):
@@ -120,3 +125,32 @@ class Health(BaseModel):
     instance: str
     sessionsTotal: int = 0
     sessionsConnected: int = 0
+    reason: str | None = Field(default=None, description="why the service is not ready (``/ready`` only)")
+
+
+class DeadLetterList(BaseModel):
+    """``GET /events/dead-letters``: events the webhook never accepted, newest first."""
+
+    deadLetters: list[DeadLetter]
+
+
+class FakeMessageBody(BaseModel):
+    """``POST /fake/messages`` (fake WhatsApp only): a message a customer sends to the company."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: StrictStr = Field(min_length=1, max_length=4096)
+    chat: StrictStr = Field(min_length=3, max_length=128, pattern=r"^[0-9A-Za-z.:_-]+@[a-z.]+$")
+    sender: StrictStr | None = Field(
+        default=None, min_length=3, max_length=128, pattern=r"^[0-9A-Za-z.:_-]+@[a-z.]+$"
+    )
+    messageId: StrictStr = Field(min_length=1, max_length=128, pattern=r"^[0-9A-Za-z_-]+$")
+    companyId: StrictStr | None = Field(default=None, min_length=1, max_length=64)
+
+
+class FakeMessageAnswer(BaseModel):
+    """The injected message was delivered to the company's session."""
+
+    success: bool = True
+    companyId: str
+    messageId: str

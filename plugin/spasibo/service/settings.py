@@ -61,6 +61,21 @@ class ServiceSettings(BaseSettings):
     public_url: str | None = None  # how other instances' clients reach this one (named in 421 answers)
     lease_ttl_s: float = Field(default=15.0, gt=0)
     lease_renew_interval_s: float = Field(default=5.0, gt=0)
+    # inbound events: signed webhooks, through the in-memory queue or (with redis_url) a Redis Stream
+    webhook_url: str | None = Field(default=None, pattern=r"^https?://")  # every company's events
+    webhook_urls: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)  # "acme=https://…,…"
+    webhook_secret: str | None = None  # signs every webhook (X-Spasibo-Signature); required with a URL
+    webhook_timeout_s: float = Field(default=5.0, gt=0)
+    webhook_max_attempts: int = Field(default=8, ge=1)
+    webhook_backoff_base_s: float = Field(default=0.5, ge=0)
+    webhook_backoff_max_s: float = Field(default=60.0, ge=0)
+    webhook_concurrency: int = Field(default=16, ge=1)
+    events_queue_size: int = Field(default=10_000, ge=1)  # in memory: more waiting events are dropped
+    events_stream_max_len: int = Field(default=100_000, ge=1)  # Redis: the stream is trimmed to about this
+    events_claim_idle_s: float = Field(default=120.0, gt=0)  # Redis: another consumer's entry is taken after
+    dead_letters_max: int = Field(default=1000, ge=1)
+    # server-side rules (spasibo serve --rules): detect → rules → reaction on every inbound message
+    rules_path: Path | None = None
     # the WhatsApp side
     whatsapp_client: Literal["neonize", "fake"] = "neonize"
     whatsapp_auth_database: str = "whatsapp-auth"
@@ -77,6 +92,28 @@ class ServiceSettings(BaseSettings):
                 f"({self.lease_ttl_s}), or leases expire between renewals"
             )
         return self
+
+    @model_validator(mode="after")
+    def _webhooks_are_signed_and_claims_outlast_retries(self) -> ServiceSettings:
+        if (self.webhook_url or self.webhook_urls) and not self.webhook_secret:
+            raise ValueError("webhook_secret: required when webhook_url or webhook_urls is set")
+        for company, url in self.webhook_urls.items():
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"webhook_urls: {company}={url!r} is not an http(s) URL")
+        if self.events_claim_idle_s <= self.webhook_backoff_max_s + self.webhook_timeout_s:
+            raise ValueError(
+                f"events_claim_idle_s ({self.events_claim_idle_s:g}) must exceed webhook_backoff_max_s + "
+                "webhook_timeout_s, or another instance takes over events still being retried"
+            )
+        return self
+
+    @field_validator("webhook_urls", mode="before")
+    @classmethod
+    def _company_equals_url(cls, value: object) -> object:
+        if isinstance(value, str):
+            pairs = [item.strip().partition("=") for item in value.split(",") if item.strip()]
+            return {company.strip(): url.strip() for company, _, url in pairs}
+        return value
 
     @field_validator("api_keys", "companies", mode="before")
     @classmethod

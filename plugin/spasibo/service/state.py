@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from fastapi import Request
 
 from spasibo.service.auth import ApiKeyCheck
+from spasibo.service.gateway import InboundGateway, build_gateway
 from spasibo.service.idempotency import IdempotencyRecords, MemoryRecords, RecordStorage, RedisRecords
 from spasibo.service.leases import LeaseKeeper, Owner, Ownership, RedisLeases, SoleOwnership
 from spasibo.service.limits import CustomerRateLimiter, MemorySlots, RedisSlots, SlotStorage
@@ -33,6 +34,7 @@ class ServiceState:
     keeper: LeaseKeeper
     desk: ReactionDesk
     placement: CompanyPlacement
+    gateway: InboundGateway
     ready: bool = False
     _draining: asyncio.Future[None] | None = field(default=None, repr=False)
 
@@ -92,11 +94,13 @@ class ServiceState:
             metrics=metrics,
         )
         auth = ApiKeyCheck(settings.api_keys)
-        return cls(settings, pool, auth, metrics, limiter, records, keeper, desk, placement)
+        gateway = build_gateway(settings, pool, metrics)
+        return cls(settings, pool, auth, metrics, limiter, records, keeper, desk, placement, gateway)
 
     async def start(self) -> None:
         """Start the pool, claim and start the configured companies' sessions, keep the leases."""
         await self.pool.start()
+        await self.gateway.outbox.start()
         await self.keeper.start()
         self.ready = True
 
@@ -114,6 +118,7 @@ class ServiceState:
         try:
             await self.pool.shutdown()
         finally:
+            await self.gateway.outbox.stop(self.settings.shutdown_deadline_s)
             await self.keeper.stop()
 
     async def stop(self) -> None:

@@ -11,23 +11,10 @@ from datetime import UTC, datetime
 from neonize.proto.Neonize_pb2 import JID
 from neonize.proto.Neonize_pb2 import Message as MessageEvent
 from neonize.utils.jid import Jid2String
-from pydantic import BaseModel, ConfigDict
 
-from spasibo.models import IncomingMessage, Platform
+from spasibo.models import IncomingMessage, IncomingReaction, Platform
 
-
-class IncomingReaction(BaseModel):
-    """A customer reacted (or removed a reaction, ``emoji == ""``) to a message in one company's chat."""
-
-    model_config = ConfigDict(frozen=True)
-
-    company_id: str
-    chat: str
-    sender: str
-    message_id: str  # the message reacted to
-    emoji: str
-    from_me: bool
-    sent_at: datetime
+__all__ = ["IncomingReaction", "incoming_message", "incoming_reaction", "jid_to_str", "message_text"]
 
 
 def jid_to_str(jid: JID) -> str:
@@ -90,4 +77,5 @@ def incoming_reaction(company_id: str, event: MessageEvent) -> IncomingReaction 
         emoji=reaction.text,
         from_me=source.IsFromMe,
         sent_at=_sent_at(event),
+        reaction_id=event.Info.ID or None,
     )

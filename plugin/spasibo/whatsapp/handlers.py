@@ -64,6 +64,11 @@ class SessionEventHandlers:
         self._on_reaction = on_reaction
         self._request_pair_code = request_pair_code
 
+    def listen(self, *, on_message: MessageCallback | None, on_reaction: ReactionCallback | None) -> None:
+        """Replace the message and reaction callbacks."""
+        self._on_message = on_message
+        self._on_reaction = on_reaction
+
     def register(self, session: Session) -> None:
         """Register this session's handlers (and QR callback) on its client."""
         handlers: dict[type[Any], Callable[[Session, Any], None]] = {
@@ -119,6 +124,7 @@ class SessionEventHandlers:
         first = session.qr is None
         session.new_qr(payload)
         session.state = SessionState.PAIRING
+        session.pairing_started.set()
         session.first_signal.set()
         if first and session.phone is not None:
             session.spawn(self._request_pair_code(session))

@@ -25,7 +25,7 @@ from neonize.exc import NeonizeError
 from spasibo.models import ReactionResult
 from spasibo.phone import mask_phone
 from spasibo.whatsapp.breaker import BreakerState, CircuitBreaker
-from spasibo.whatsapp.client import ClientFactory, neonize_client_factory
+from spasibo.whatsapp.client import ClientFactory, WhatsAppClient, neonize_client_factory
 from spasibo.whatsapp.errors import (
     CircuitOpenError,
     LogoutFailedError,
@@ -57,6 +57,7 @@ TRANSPORT_NAME = "whatsapp"
 # what WhatsApp (through neonize) fails with: its errors, a send that timed out, the network
 WHATSAPP_FAILURES = (NeonizeError, TimeoutError, OSError)
 Sleep = Callable[[float], Awaitable[None]]
+TerminalCallback = Callable[[SessionInfo], Awaitable[object]]
 
 
 class SessionPool:
@@ -76,6 +77,7 @@ class SessionPool:
         client_factory: ClientFactory | None = None,
         on_message: MessageCallback | None = None,
         on_reaction: ReactionCallback | None = None,
+        on_session_terminal: TerminalCallback | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
@@ -95,8 +97,21 @@ class SessionPool:
             on_reaction=on_reaction,
             request_pair_code=self._request_pair_code,
         )
+        self._on_session_terminal = on_session_terminal
+        self._notices: set[asyncio.Task[Any]] = set()
         self._running = False
         self._closing = False
+
+    def listen(
+        self,
+        *,
+        on_message: MessageCallback | None = None,
+        on_reaction: ReactionCallback | None = None,
+        on_session_terminal: TerminalCallback | None = None,
+    ) -> None:
+        """Set the callbacks for what sessions receive (as in the constructor), once the receiver exists."""
+        self._handlers.listen(on_message=on_message, on_reaction=on_reaction)
+        self._on_session_terminal = on_session_terminal
 
     # ------------------------------------------------------------------ start / stop
 
@@ -138,6 +153,8 @@ class SessionPool:
                 task.cancel()
         for company_id in list(self._sessions):
             await self.remove_session(company_id)
+        if self._notices:
+            await asyncio.wait(list(self._notices), timeout=self.settings.shutdown_deadline_s)
         if self._health_task is not None:
             self._health_task.cancel()
             await asyncio.gather(self._health_task, return_exceptions=True)
@@ -180,6 +197,7 @@ class SessionPool:
                 clock=self._clock,
             ),
         )
+        session.on_terminal = self._notify_terminal
         self._sessions[company_id] = session
         try:
             self._handlers.register(session)
@@ -237,6 +255,10 @@ class SessionPool:
         """A snapshot of one session; ``UnknownCompanyError`` when there is none."""
         return self._session(company_id).info()
 
+    def client_of(self, company_id: str) -> WhatsAppClient:
+        """The client behind ``company_id``'s session (for tests and the fake-only inject endpoint)."""
+        return self._session(company_id).client
+
     def stats(self) -> PoolStats:
         """Counters since start and sessions by state (``active`` = connected)."""
         by_state = Counter(session.state.value for session in self._sessions.values())
@@ -271,9 +293,18 @@ class SessionPool:
     # ------------------------------------------------------------------ sending
 
     async def send_reaction(
-        self, company_id: str, chat: str, emoji: str, message_id: str, sender: str | None = None
+        self,
+        company_id: str,
+        chat: str,
+        emoji: str,
+        message_id: str,
+        sender: str | None = None,
+        *,
+        from_me: bool = False,
     ) -> ReactionResult:
         """React with ``emoji`` (``""`` removes a reaction) on ``message_id`` in ``chat`` of ``company_id``.
+
+        ``from_me=True`` reacts to a message the business itself sent in ``chat`` (no ``sender`` needed).
 
         ``chat`` is a JID as the message arrived or a phone number. A message the session saw recently is
         addressed exactly as it arrived; an unseen direct message goes to ``chat`` (a phone number becomes a
@@ -297,7 +328,7 @@ class SessionPool:
             session.recent,
             chat=chat,
             message_id=message_id,
-            sender=sender,
+            sender=sender or (chat if from_me else None),
             default_region=self.settings.default_region,
         )
         if not session.breaker.allow():
@@ -305,7 +336,7 @@ class SessionPool:
                 f"company {company_id!r}: too many consecutive WhatsApp failures; calls paused",
                 retry_after_s=session.breaker.retry_after_s(),
             )
-        task = session.spawn(self._send(session, target, message_id, emoji), send=True)
+        task = session.spawn(self._send(session, target, message_id, emoji, from_me), send=True)
         try:
             response_id = await asyncio.shield(task)
         except asyncio.CancelledError:
@@ -335,10 +366,12 @@ class SessionPool:
             default_region=self.settings.default_region,
         )
 
-    async def _send(self, session: Session, target: ReactionTarget, message_id: str, emoji: str) -> str:
+    async def _send(
+        self, session: Session, target: ReactionTarget, message_id: str, emoji: str, from_me: bool
+    ) -> str:
         try:
             async with asyncio.timeout(self.settings.send_timeout_s):
-                message = await build_reaction(session.client, target, message_id, emoji)
+                message = await build_reaction(session.client, target, message_id, emoji, from_me=from_me)
                 response = await session.client.send_message(parse_jid(target.chat), message)
         except asyncio.CancelledError:
             session.breaker.cancel_trial()
@@ -364,16 +397,10 @@ class SessionPool:
         attempt = 0
         while not session.stopping and not session.terminal:
             if attempt > 0:
-                if attempt > self.settings.reconnect_max_attempts:
-                    session.enter_terminal(
-                        SessionState.FAILED,
-                        f"reconnect attempts exhausted after {self.settings.reconnect_max_attempts} tries"
-                        + (f": {session.last_error}" if session.last_error else ""),
-                    )
-                    break
-                session.state = SessionState.RECONNECTING
+                slow = attempt > self.settings.reconnect_max_attempts
+                session.state = SessionState.OFFLINE if slow else SessionState.RECONNECTING
                 session.reconnect_attempt = attempt
-                await self._sleep(self._backoff_s(attempt))
+                await self._sleep(self._offline_retry_s() if slow else self._backoff_s(attempt))
                 if session.stopping or session.terminal:
                     break
                 self._counters.reconnects += 1
@@ -395,7 +422,8 @@ class SessionPool:
                 session.last_error = f"connect failed: {error or type(error).__name__}"
             if session.stopping or session.terminal:
                 break
-            session.state = SessionState.RECONNECTING
+            if session.state is not SessionState.OFFLINE:
+                session.state = SessionState.RECONNECTING
             session.first_signal.set()  # add_session returns now, reporting the failure
             if session.connected.is_set():
                 attempt = 1  # it worked before dropping: start a fresh series of attempts
@@ -445,10 +473,17 @@ class SessionPool:
         delay = min(s.reconnect_max_delay_s, s.reconnect_base_delay_s * 2.0 ** (attempt - 1))
         return max(0.0, delay * (1 + self._rng.uniform(-s.reconnect_jitter_ratio, s.reconnect_jitter_ratio)))
 
+    def _offline_retry_s(self) -> float:
+        """The slow schedule after the fast attempts: ``offline_retry_interval_s`` ± the jitter ratio."""
+        ratio = self.settings.reconnect_jitter_ratio
+        return self.settings.offline_retry_interval_s * (1 + self._rng.uniform(-ratio, ratio))
+
     async def _pairing_timer(self, session: Session) -> None:
         """Fail the pairing (and stop the half-open client) if no login happens within
-        ``pairing_timeout_s``.
+        ``pairing_timeout_s`` of the first QR. A session with a stored login never shows a QR, so an
+        unreachable network never times it out: it keeps reconnecting.
         """
+        await session.pairing_started.wait()
         await self._sleep(self.settings.pairing_timeout_s)
         if session.paired.done() or session.stopping:
             return
@@ -496,6 +531,21 @@ class SessionPool:
             )
 
     # ------------------------------------------------------------------ helpers
+
+    def _notify_terminal(self, session: Session) -> None:
+        """Tell ``on_session_terminal`` (in a task the pool owns: it outlives the session's removal)."""
+        if self._on_session_terminal is None:
+            return
+        task = asyncio.get_running_loop().create_task(self._deliver_terminal(session.info()))
+        self._notices.add(task)
+        task.add_done_callback(self._notices.discard)
+
+    async def _deliver_terminal(self, info: SessionInfo) -> None:
+        assert self._on_session_terminal is not None
+        try:
+            await self._on_session_terminal(info)
+        except Exception:
+            log.exception("company %s: the session-terminal callback failed", info.company_id)
 
     async def _lifecycle(self, call: Awaitable[Any], what: str) -> Any:
         """Run one neonize lifecycle call alone (see the module docstring), bounded in time."""

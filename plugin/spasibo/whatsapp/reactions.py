@@ -150,7 +150,15 @@ def resolve_target(
 
 
 async def build_reaction(
-    client: WhatsAppClient, target: ReactionTarget, message_id: str, emoji: str
+    client: WhatsAppClient, target: ReactionTarget, message_id: str, emoji: str, *, from_me: bool = False
 ) -> Message:
-    """The reaction message neonize builds for ``target`` (``emoji == ""`` removes an earlier reaction)."""
-    return await client.build_reaction(parse_jid(target.chat), parse_jid(target.sender), message_id, emoji)
+    """The reaction message neonize builds for ``target`` (``emoji == ""`` removes an earlier reaction).
+
+    ``from_me`` reacts to the business's own message: the key is marked ``fromMe`` and names no participant
+    (whatsmeow's ``BuildMessageKey`` does the same when the sender is the logged-in account).
+    """
+    message = await client.build_reaction(parse_jid(target.chat), parse_jid(target.sender), message_id, emoji)
+    if from_me:
+        message.reactionMessage.key.fromMe = True
+        message.reactionMessage.key.ClearField("participant")
+    return message

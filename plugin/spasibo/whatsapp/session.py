@@ -23,16 +23,21 @@ log = logging.getLogger("spasibo.whatsapp.pool")
 
 
 class SessionState(StrEnum):
-    """Where a session is in its life. The last four are terminal: the pool never reconnects from them."""
+    """Where a session is in its life. The last four are terminal: the pool never reconnects from them.
+
+    The network never makes a session terminal: after the fast reconnect attempts it is ``offline`` and keeps
+    retrying on a slow, capped, jittered schedule.
+    """
 
     CONNECTING = "connecting"
     PAIRING = "pairing"  # a QR (or pairing code) is waiting for the phone
     CONNECTED = "connected"
     RECONNECTING = "reconnecting"
+    OFFLINE = "offline"  # the fast reconnects failed: retrying on the slow schedule until the network returns
     LOGGED_OUT = "logged_out"
     BANNED = "banned"
     REPLACED = "replaced"  # another client took over the login (stream replaced)
-    FAILED = "failed"  # pairing timed out, or reconnect attempts were exhausted
+    FAILED = "failed"  # pairing timed out, or the connect budget of a flapping connection ran out
 
 
 TERMINAL_STATES = frozenset(
@@ -79,6 +84,8 @@ class Session:
         self.dropped = asyncio.Event()  # wakes the supervisor: disconnected, terminal, health failure
         self.pair_code_ready = asyncio.Event()
         self.qr_changed = asyncio.Event()
+        self.pairing_started = asyncio.Event()  # the first QR: WhatsApp holds no login for this device
+        self.on_terminal: Callable[[Session], None] | None = None  # the pool's notice to its observers
 
     @property
     def terminal(self) -> bool:
@@ -124,6 +131,8 @@ class Session:
         log.warning("company %s: WhatsApp session %s: %s", self.company_id, state.value, reason)
         self.end_pairing(error or PairingFailedError(f"company {self.company_id!r}: {reason}"))
         self.dropped.set()
+        if self.on_terminal is not None:
+            self.on_terminal(self)
 
     def info(self) -> SessionInfo:
         """A snapshot for ``SessionPool.sessions()``."""

@@ -21,14 +21,15 @@ class PoolSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    # pairing
+    # pairing: counted from the first QR (a device with a stored login never gets one)
     pairing_timeout_s: float = Field(default=60.0, gt=0)
     pair_code_show_push_notification: bool = True
-    # reconnects after a drop
+    # reconnects after a drop: fast attempts with exponential backoff, then the slow schedule for ever
     reconnect_max_attempts: int = Field(default=5, ge=0)
     reconnect_base_delay_s: float = Field(default=5.0, ge=0)
     reconnect_max_delay_s: float = Field(default=300.0, ge=0)
     reconnect_jitter_ratio: float = Field(default=0.2, ge=0, le=1)
+    offline_retry_interval_s: float = Field(default=300.0, gt=0)
     # every neonize connect() leaks one database handle, so a session that keeps flapping (connects, drops,
     # reconnects) gets this many connects in its life; then it fails and says so instead of leaking forever
     max_connects_per_session: int = Field(default=200, ge=1)

@@ -1,0 +1,24 @@
+"""``GET /events/dead-letters``: the inbound events the bot's webhook never accepted."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from spasibo.service.routes.openapi import errors
+from spasibo.service.schemas import DeadLetterList
+from spasibo.service.state import service_state
+
+router = APIRouter(prefix="/events", tags=["events"])
+
+DEAD_LETTERS_PAGE_MAX = 1000
+
+
+@router.get("/dead-letters", response_model=DeadLetterList, responses=errors(401, 422, 500, 503))
+async def dead_letters(
+    request: Request, limit: Annotated[int, Query(ge=1, le=DEAD_LETTERS_PAGE_MAX)] = 100
+) -> DeadLetterList:
+    """The latest ``limit`` dead letters, newest first: each event with its attempts and last error."""
+    outbox = service_state(request).gateway.outbox
+    return DeadLetterList(deadLetters=await outbox.dead_letters(limit))
