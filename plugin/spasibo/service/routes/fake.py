@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from spasibo.service.auth import grant_of, require_company
 from spasibo.service.errors import ServiceError
 from spasibo.service.routes.openapi import COMMON, errors
 from spasibo.service.schemas import FakeMessageAnswer, FakeMessageBody
@@ -17,11 +18,12 @@ from spasibo.testing.whatsapp import FakeWhatsAppClient
 router = APIRouter(prefix="/fake", tags=["fake WhatsApp (tests and demos only)"])
 
 
-@router.post("/messages", response_model=FakeMessageAnswer, responses=errors(*COMMON, 404))
+@router.post("/messages", response_model=FakeMessageAnswer, responses=errors(*COMMON, 403, 404))
 async def inject_message(body: FakeMessageBody, request: Request) -> FakeMessageAnswer:
     """Deliver ``text`` to the company's fake session as if a customer sent it (a real neonize event)."""
     state = service_state(request)
-    company_id = body.companyId or state.settings.default_company
+    company_id = state.settings.default_company if body.companyId is None else body.companyId
+    require_company(grant_of(request), company_id)
     client = state.pool.client_of(company_id)
     if not isinstance(client, FakeWhatsAppClient):  # mounted only for the fake; never reached otherwise
         raise ServiceError(404, "not_found", "the fake WhatsApp client is not in use")
