@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from spasibo.service.auth import grant_of
 from spasibo.service.routes.openapi import errors
 from spasibo.service.schemas import DeadLetterList
 from spasibo.service.state import service_state
@@ -19,6 +20,10 @@ DEAD_LETTERS_PAGE_MAX = 1000
 async def dead_letters(
     request: Request, limit: Annotated[int, Query(ge=1, le=DEAD_LETTERS_PAGE_MAX)] = 100
 ) -> DeadLetterList:
-    """The latest ``limit`` dead letters, newest first: each event with its attempts and last error."""
-    outbox = service_state(request).gateway.outbox
-    return DeadLetterList(deadLetters=await outbox.dead_letters(limit))
+    """The latest ``limit`` dead letters, newest first: each event with its attempts and last error. A key
+    bound to companies sees those companies' dead letters only.
+    """
+    grant = grant_of(request)
+    letters = await service_state(request).gateway.outbox.dead_letters(limit)
+    mine = [letter for letter in letters if grant.may_act_for(str(letter.event.get("companyId")))]
+    return DeadLetterList(deadLetters=mine)
