@@ -9,7 +9,7 @@ from aiogram import Dispatcher
 
 from spasibo.app import Spasibo
 from spasibo.errors import ConfigError
-from spasibo.telegram import TOKEN_ENV, bot_from_token, run_polling
+from spasibo.telegram import TOKEN_ENV, TelegramTransport, bot_from_token, run_polling
 from spasibo.testing.telegram import FakeBotAPI
 
 
@@ -59,3 +59,25 @@ async def test_run_polling_reacts_to_thanks_through_the_given_api_server(
         await dispatcher.stop_polling()
         await task
     assert [(call.chat_id, call.message_id, call.emoji) for call in reactions] == [("64", 3, ["❤"])]
+
+
+async def test_a_reaction_still_in_flight_when_polling_stops_goes_out_before_the_session_closes(
+    api: FakeBotAPI, app: Spasibo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class SlowTelegramTransport(TelegramTransport):
+        async def send(self, request):
+            await asyncio.sleep(0.5)  # still sending when polling stops
+            return await super().send(request)
+
+    monkeypatch.setattr("spasibo.telegram.middleware.TelegramTransport", SlowTelegramTransport)
+    monkeypatch.setenv(TOKEN_ENV, api.token)
+    dispatcher = Dispatcher()
+    api.queue_message("Спасибо большое!", chat_id=65, message_id=4)
+    task = asyncio.create_task(
+        run_polling(app, api_base=api.base_url, dispatcher=dispatcher, handle_signals=False)
+    )
+    await api.wait_until_delivered()
+    assert api.reactions == []
+    await dispatcher.stop_polling()
+    await task
+    assert [(call.chat_id, call.message_id) for call in api.reactions] == [("65", 4)]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from urllib.parse import urlsplit
 
 import pytest
@@ -50,3 +53,19 @@ async def test_nothing_listening_is_said_plainly() -> None:
         port = probe.getsockname()[1]  # free once closed: nothing listens there
     with pytest.raises(ConfigError, match="cannot reach the PostgreSQL server"):
         await check_postgres(f"postgres://postgres@127.0.0.1:{port}/x?sslmode=disable")
+
+
+def test_spasibo_serve_names_a_missing_auth_database_before_serving(postgres_url: str) -> None:
+    missing = with_(postgres_url, path="/spasibo_no_such_db")
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("SPASIBO_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "spasibo", "serve"],
+        env={**environ, "SPASIBO_WHATSAPP_AUTH_DATABASE": missing, "SPASIBO_PORT": "0"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("spasibo serve: ")
+    assert "database 'spasibo_no_such_db' does not exist: create it first" in result.stderr
+    assert result.stderr.count("\n") == 1

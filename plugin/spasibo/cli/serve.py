@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
 
@@ -33,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from spasibo.errors import ConfigError
     from spasibo.service.server import serve
     from spasibo.service.settings import ServiceSettings
+    from spasibo.whatsapp.postgres_check import check_postgres
 
     overrides = {
         key: value
@@ -45,6 +47,10 @@ def run(args: argparse.Namespace) -> int:
         overrides["rules_path"] = args.rules
     try:
         settings = ServiceSettings(**overrides)
+        pool_settings = settings.pool_settings()
+        if pool_settings.uses_postgres and settings.whatsapp_client != "fake":
+            # a missing database or refused SSL would otherwise look like sessions that never connect
+            asyncio.run(check_postgres(pool_settings.auth_database))
         serve(settings)
     except ValidationError as error:
         for problem in error.errors():

@@ -42,9 +42,14 @@ async def run_polling(
     """Poll Telegram for messages and react to thanks per ``app``'s rules until stopped (Ctrl+C).
 
     ``dispatcher`` may carry the host's own handlers; by default it has none, so the bot only reacts.
-    ``handle_signals=False`` leaves SIGINT/SIGTERM alone (stop it with ``dispatcher.stop_polling()``).
+    ``handle_signals=False`` leaves SIGINT/SIGTERM alone (stop it with ``dispatcher.stop_polling()``). When
+    polling stops, the reactions still being sent in the background finish before the bot's session closes.
     """
     bot = bot_from_token(token, api_base=api_base)
     dispatcher = dispatcher or Dispatcher()
     setup(dispatcher, app)
-    await dispatcher.start_polling(bot, handle_signals=handle_signals)
+    try:
+        await dispatcher.start_polling(bot, handle_signals=handle_signals, close_bot_session=False)
+    finally:
+        await app.drain()  # reactions still going out in the background need the bot's session
+        await bot.session.close()
