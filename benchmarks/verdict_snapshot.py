@@ -2,7 +2,7 @@
 
 Run ``.venv/bin/python benchmarks/verdict_snapshot.py save SNAPSHOT.jsonl`` before a change and
 ``... compare SNAPSHOT.jsonl`` after it (keep the snapshot outside the repository). The texts: the development
-corpus, ``tests/detection/data/extra.tsv``, the ``ru_text`` column of ru_goemotions_validation.csv, the same
+corpus, ``training/data/extra.tsv``, the ``ru_text`` column of ru_goemotions_validation.csv, the same
 lines mutated (typos, other keyboard layout, translit, case, stretched letters; seeded, so always the same),
 and long texts glued from corpus lines (the truncated path).
 """
@@ -28,7 +28,7 @@ _TRANSLIT = str.maketrans("спасибоблагодарюмерц", "spasibobl
 
 
 def _corpus_texts() -> Iterator[tuple[str, str]]:
-    for path in (shared_data("gratitude_dev.tsv"), _REPO / "tests/detection/data/extra.tsv"):
+    for path in (shared_data("gratitude_dev.tsv"), _REPO / "training/data/extra.tsv"):
         for message in read_corpus(path):
             yield f"{path.name}:{message.line}", message.text
     with shared_data("ru_goemotions_validation.csv").open(encoding="utf-8", newline="") as stream:

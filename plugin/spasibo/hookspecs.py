@@ -34,6 +34,7 @@ from spasibo.models import (
 )
 
 if TYPE_CHECKING:
+    from spasibo.detection.candidate import Candidate, Judge, Judgement
     from spasibo.phrases import PhrasePack
     from spasibo.registry import RegisterPhrases, RegisterTransport
     from spasibo.rules import ReactionDecision
@@ -58,12 +59,29 @@ def spasibo_register_phrases(register: RegisterPhrases) -> None:
 
 
 @hookspec(firstresult=True)
-def spasibo_detect(message: IncomingMessage, packs: Sequence[PhrasePack]) -> Verdict | None:
+def spasibo_detect(message: IncomingMessage, packs: Sequence[PhrasePack], judge: Judge) -> Verdict | None:
     """Decide what a message says: gratitude, another intent (e.g. "confirmation") or nothing.
 
     :param message: the incoming message; ``message.text`` is what to judge.
     :param packs: every registered phrase pack in the app's languages, for detectors that use them.
-    :return: a ``Verdict``, or ``None`` to let the next plugin decide (the default is the fuzzy detector).
+    :param judge: the app's judge (``spasibo_judge`` through the plugins), for detectors that use the finder.
+    :return: a ``Verdict``, or ``None`` to let the next plugin decide (the default is the finder and judge).
+
+    Stops at the first non-None result.
+    """
+
+
+@hookspec(firstresult=True)
+def spasibo_judge(candidate: Candidate) -> Judgement | None:
+    """Judge a thanks-like phrase the finder found: is it sincere gratitude, and does it need no reply?
+
+    Called only for messages with a candidate no hard rule vetoed, so a judge that asks a hosted model is
+    asked only about those (and may answer ``None`` for the built-in model to decide the easy ones).
+
+    :param candidate: ``spasibo.detection.Candidate``: the text, its tokens, the phrases found, every rule
+        that fired and what the closing rules say.
+    :return: a ``spasibo.detection.Judgement`` (probabilities 0–1 and the judge's name), or ``None`` to let
+        the next plugin judge (the default is the trained linear model).
 
     Stops at the first non-None result.
     """

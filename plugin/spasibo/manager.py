@@ -42,6 +42,7 @@ from spasibo.models import (
 from spasibo.registry import PhraseCollector, PluginError, TransportTable
 
 if TYPE_CHECKING:
+    from spasibo.detection.candidate import Candidate, Judgement
     from spasibo.phrases import PhrasePack
     from spasibo.rules import ReactionDecision
     from spasibo.settings import RuleSettings
@@ -189,13 +190,27 @@ class PluginHooks:
         """
         verdict = self.runner.first_result(
             "spasibo_detect",
-            {"message": message, "packs": packs},
+            {"message": message, "packs": packs, "judge": self.judge},
             lambda result: isinstance(result, Verdict),
             "a Verdict",
         )
         if not isinstance(verdict, Verdict):
             raise PluginError(self._no_answer("spasibo_detect", "spasibo.detector", verdict))
         return verdict
+
+    def judge(self, candidate: Candidate) -> Judgement:
+        """Run ``spasibo_judge`` (faulty plugins skipped); ``PluginError`` when nobody judges."""
+        from spasibo.detection.candidate import Judgement
+
+        judgement = self.runner.first_result(
+            "spasibo_judge",
+            {"candidate": candidate},
+            lambda result: isinstance(result, Judgement),
+            "a Judgement",
+        )
+        if not isinstance(judgement, Judgement):
+            raise PluginError(self._no_answer("spasibo_judge", "spasibo.detector", judgement))
+        return judgement
 
     def choose_reaction(
         self,

@@ -78,3 +78,21 @@ def test_phrases_check_fails_naming_file_and_line(tmp_path: Path):
     result = spasibo("phrases", "check", str(bad))
     assert result.returncode == 1
     assert f"{bad}:3: duplicate entry 'ура' in phrases" in result.stderr
+
+
+def test_explain_names_the_phrase_the_rules_and_what_pushed_the_judge():
+    result = spasibo("detect", "--explain", "ну спасибо, опять перенесли")
+    assert result.returncode == 0
+    out = result.stdout
+    assert "'спасибо' [3:10]" in out
+    assert "rules: ru.grumble (soft)" in out
+    assert "judge linear: gratitude" in out
+    assert "pushing gratitude: " in out
+    assert "b:ну <T>" in out
+
+
+def test_explain_says_when_a_hard_rule_decided_without_the_judge():
+    out = spasibo("detect", "--explain", "даже спасибо не сказали").stdout
+    assert "rule=ru.negated" in out
+    assert "ru.negated (hard)" in out
+    assert "judge: not asked" in out

@@ -91,3 +91,33 @@ def test_a_phrase_another_pack_calls_a_lookalike_is_reported():
     ours = PhrasePack(intent="gratitude", language="xx", source="plugin", phrases=("благодаря",))
     problems = validate_packs([*builtin_packs(), ours])
     assert any(problem.source == "plugin" and "lookalike" in problem.message for problem in problems)
+
+
+NEGATION_RULE = {
+    "id": "xx.negated",
+    "family": "negation",
+    "position": "before",
+    "window": 1,
+    "cues": ("даже",),
+}
+
+
+def test_a_phrase_its_packs_own_rules_would_veto_on_its_own_is_reported():
+    pack = PhrasePack(
+        intent="gratitude", language="xx", phrases=("спасибо", "даже спасибо"), vetoes=(NEGATION_RULE,)
+    )
+    problems = [problem.message for problem in validate_packs([pack])]
+    assert problems == ["phrase 'даже спасибо' on its own would be vetoed by its pack's rule 'xx.negated'"]
+
+
+def test_a_soft_rule_vetoes_nothing_so_its_cues_may_open_a_phrase():
+    soft = {**NEGATION_RULE, "hard": False}
+    pack = PhrasePack(intent="gratitude", language="xx", phrases=("спасибо", "даже спасибо"), vetoes=(soft,))
+    assert validate_packs([pack]) == []
+
+
+def test_two_rules_with_one_id_are_reported():
+    pack = PhrasePack(intent="gratitude", language="xx", phrases=("спасибо",), vetoes=(NEGATION_RULE,) * 2)
+    assert [p.message for p in validate_packs([pack])] == [
+        "rule id 'xx.negated' is used by more than one rule"
+    ]

@@ -16,7 +16,7 @@ from spasibo.testing.app import RecordingTransport
 
 from .conftest import ScriptedDetector, make_message
 
-EXAMPLES = ("confirmation", "audit-log")
+EXAMPLES = ("confirmation", "audit-log", "hosted-judge")
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def test_lists_builtin_and_installed_plugins_with_versions_and_hooks() -> None:
         "name": "spasibo.detector",
         "source": "built-in",
         "version": __version__,
-        "hooks": ["spasibo_detect"],
+        "hooks": ["spasibo_detect", "spasibo_judge"],
         "status": "loaded",
     }
     assert rows["audit-log"]["source"] == "spasibo-audit-log"

@@ -19,12 +19,17 @@ EXIT_USAGE = 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare ``TEXT...`` and ``--jsonl``."""
+    """Declare ``TEXT...``, ``--jsonl`` and ``--explain``."""
     parser.add_argument("texts", nargs="*", metavar="TEXT", help="messages to judge")
     parser.add_argument(
         "--jsonl",
         action="store_true",
         help='read {"text": ...} JSON lines from stdin, one output line per input line',
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="explain each TEXT: the phrases found, every rule that fired, what pushed the judge",
     )
 
 
@@ -33,6 +38,12 @@ def run(args: argparse.Namespace) -> int:
     from spasibo.detection import detect
 
     out = sys.stdout
+    if args.explain:
+        from spasibo.detection import default_detector
+        from spasibo.detection.explain import explain
+
+        print("\n\n".join(explain(text, default_detector()) for text in args.texts), file=out)
+        return 0
     if args.texts and not args.jsonl:
         for text in args.texts:
             _write(out, detect(text).model_dump(mode="json"))

@@ -29,15 +29,15 @@ class ClosingJudge:
 
     def __init__(self, packs: Iterable[PhrasePack]) -> None:
         packs = list(packs)
-        self.reply_cues = CueSet(cue for pack in packs for cue in pack.reply_cues)
+        self.reply_cues = CueSet(cue for pack in packs for cue in (*pack.reply_cues, *pack.lead_ins))
         self.news_cues = CueSet(cue for pack in packs for cue in pack.news_cues)
         self.request_openers = CueSet(cue for pack in packs for cue in pack.request_openers)
         self.refusal_cues = CueSet(cue for pack in packs for cue in pack.refusal_cues)
         # a clause of these alone answers "no" ("спасибо, но нет"); pleasantries may come with it
         self.refusal_answers = CueSet(
-            cue for pack in packs for cue in (*pack.refusal_answers, *pack.pleasantries)
+            cue for pack in packs for cue in (*pack.refusal_answers, *pack.pleasantries, *pack.lead_ins)
         )
-        self.pleasantries = CueSet(cue for pack in packs for cue in pack.pleasantries)
+        self.pleasantries = CueSet(cue for pack in packs for cue in (*pack.pleasantries, *pack.lead_ins))
         self.breakers = frozenset(word for pack in packs for word in pack.clause_breakers)
         # "не надо", "не нужно" refuse rather than request
         self.negations = frozenset(word for pack in packs for word in pack.negations)

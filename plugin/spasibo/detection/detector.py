@@ -23,7 +23,7 @@ from spasibo.detection.matcher import PhraseMatch, PhraseMatcher
 from spasibo.detection.normalize import Kind, Token, tokenize
 from spasibo.detection.prefilter import Prefilter
 from spasibo.detection.settings import DetectorSettings
-from spasibo.detection.vetoes import RuleHit, Vetoes, script_of_text
+from spasibo.detection.vetoes import RuleHit, Vetoes, script_of_words
 from spasibo.errors import ConfigError
 from spasibo.models import Verdict
 from spasibo.phrases.pack import PhrasePack
@@ -31,7 +31,10 @@ from spasibo.phrases.pack import PhrasePack
 GRATITUDE = "gratitude"
 TRUNCATED = "truncated"
 JUDGE_REJECTED = "judge"  # the reason when the judge found the thanks insincere
-WEAK_ALONE = RuleHit("weak_with_request", "weak", hard=True)  # only 🙏 next to a request: it means "please"
+WEAK_ALONE = "weak"  # only a weak phrase (🙏) of another intent next to a request
+# only weak phrases (🙏) in a message that asks or requests: 🙏 means "please" there
+_WEAK_WITH_REQUEST = RuleHit("weak_with_request", WEAK_ALONE, hard=True)
+_JUDGED_MATCHES = 6  # at most so many phrases of one message are checked by the rules and given to the judge
 # verdicts are frozen, so the two "nothing found" answers are built once and shared
 _NOTHING = Verdict()
 _TRUNCATED_NOTHING = Verdict(truncated=True, reason=TRUNCATED)
@@ -86,18 +89,18 @@ class GratitudeDetector:
         matches, context, truncated = found
         gratitude = [m for m in matches if m.phrase.intent == GRATITUDE]
         if gratitude:
-            candidate, veto = self._candidate(gratitude, context, truncated)
-            if candidate is not None:
+            candidate = self._candidate(gratitude, context, truncated)
+            if isinstance(candidate, Candidate):
                 verdict = self._judged(candidate, self.judge(candidate))
             else:
-                match, hit = veto
+                match, hit = candidate
                 verdict = self._verdict(match, truncated, accepted=False, reason=hit.family, rule=hit.id)
             others = [m for m in matches if m.phrase.intent != GRATITUDE]
             if verdict.gratitude or not others:
                 return verdict
             return self._other_intent(others, context, truncated) or verdict
         return self._other_intent(matches, context, truncated) or self._verdict(
-            matches[0], truncated, accepted=False, reason=WEAK_ALONE.family
+            matches[0], truncated, accepted=False, reason=WEAK_ALONE
         )
 
     def candidate(self, text: str) -> Candidate | None:
@@ -108,7 +111,17 @@ class GratitudeDetector:
             return None
         matches, context, truncated = found
         gratitude = [m for m in matches if m.phrase.intent == GRATITUDE]
-        return self._candidate(gratitude, context, truncated)[0] if gratitude else None
+        candidate = self._candidate(gratitude, context, truncated) if gratitude else None
+        return candidate if isinstance(candidate, Candidate) else None
+
+    def rule_hits(self, text: str) -> list[tuple[PhraseMatch, list[RuleHit]]]:
+        """Every phrase found in ``text`` with every rule that fires on it (for explanations)."""
+        found = self._find(text)
+        if isinstance(found, Verdict):
+            return []
+        matches, context, _ = found
+        script = script_of_words(context.words)
+        return [(match, self._vetoes.hits(match, context, script)) for match in matches]
 
     def _find(self, text: str) -> Verdict | tuple[list[PhraseMatch], MessageContext, bool]:
         """The phrases found in ``text`` with their context, or the verdict when there are none."""
@@ -128,9 +141,12 @@ class GratitudeDetector:
 
     def _candidate(
         self, gratitude: list[PhraseMatch], context: MessageContext, truncated: bool
-    ) -> tuple[Candidate | None, tuple[PhraseMatch, RuleHit]]:
-        """The candidate for the judge, or None and the match and hard rule that vetoed it."""
-        script = script_of_text(context.text)
+    ) -> Candidate | tuple[PhraseMatch, RuleHit]:
+        """The candidate for the judge, or the match and the hard rule that vetoed the message."""
+        script = script_of_words(context.words)
+        if len(gratitude) > _JUDGED_MATCHES:  # a long message full of thanks: its first and last ones
+            half = _JUDGED_MATCHES // 2
+            gratitude = [*gratitude[:half], *gratitude[-half:]]
         hits: list[RuleHit] = []
         standing: list[PhraseMatch] = []
         veto: tuple[PhraseMatch, RuleHit] | None = None
@@ -142,25 +158,21 @@ class GratitudeDetector:
                 standing.append(match)
             elif veto is None or (hard.message_wide and not veto[1].message_wide):
                 veto = (match, hard)
-        if veto is not None and veto[1].message_wide:
-            return None, veto
-        only_pleasantries = self._closing.only_pleasantries(context, standing)
-        if standing and all(m.phrase.weak for m in standing) and not only_pleasantries:
-            return None, (standing[0], WEAK_ALONE)  # 🙏 next to a request or plea means "please"
-        if not standing:
-            assert veto is not None
-            return None, veto
-        candidate = Candidate(
+        if veto is not None and (veto[1].message_wide or not standing):
+            return veto
+        needs_reply = self._closing.needs_reply(context, standing)
+        if needs_reply and all(match.phrase.weak for match in standing):
+            return standing[0], _WEAK_WITH_REQUEST
+        return Candidate(
             context.text,
             context.tokens,
             tuple(standing),
             tuple(hits),
-            self._closing.needs_reply(context, standing),
-            only_pleasantries,
+            needs_reply,
+            self._closing.only_pleasantries(context, standing),
             script,
             truncated,
         )
-        return candidate, veto or (standing[0], WEAK_ALONE)
 
     def min_scores(self) -> tuple[float, float]:
         """The scores from which a candidate is gratitude and a closing: the settings', else the model's."""
@@ -199,7 +211,7 @@ class GratitudeDetector:
 
         A weak phrase counts only when every other word is a pleasantry.
         """
-        script = script_of_text(context.text)
+        script = script_of_words(context.words)
         accepted = [m for m in matches if not any(h.hard for h in self._vetoes.hits(m, context, script))]
         strong = [m for m in accepted if not m.phrase.weak]
         weak = [m for m in accepted if m.phrase.weak]

@@ -12,14 +12,15 @@ tokens (lower case, ё→е, stretched letters collapsed), with the matched than
   other word is a pleasantry, ``q`` for a question mark, ``!`` for an exclamation mark.
 
 Only words within ``word_window`` words of a phrase are read, so a long message costs no more than a short
-one.
+one. Features count (a word twice is its weight twice), which lets the runtime add up a word's character
+n-grams once per distinct word and remember the sum.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 from spasibo.detection.candidate import Candidate
 from spasibo.detection.normalize import Kind
@@ -36,11 +37,19 @@ class FeatureConfig:
 
     char_min: int = 2
     char_max: int = 5
-    word_window: int = 30
+    word_window: int = 12
 
 
-def candidate_features(candidate: Candidate, config: FeatureConfig) -> set[str]:
-    """The set of feature strings of one candidate."""
+class CandidateFeatures(NamedTuple):
+    """A candidate's features: ``features``, and the ``words`` whose own features (``word_features``: the
+    unigram and the character n-grams) count too, each once per occurrence."""
+
+    features: list[str]
+    words: list[str]
+
+
+def candidate_features(candidate: Candidate, config: FeatureConfig) -> CandidateFeatures:
+    """The features of one candidate."""
     tokens = candidate.tokens
     inside: dict[int, str] = {}
     for match in candidate.matches:
@@ -49,10 +58,9 @@ def candidate_features(candidate: Candidate, config: FeatureConfig) -> set[str]:
             inside[index] = mark
     first = min((m.first for m in candidate.matches), default=0)
     last = max((m.last for m in candidate.matches), default=len(tokens))
-    low, high = _window(tokens, first, last, config.word_window)
-    features: set[str] = set()
+    low, high = max(0, first - config.word_window), min(len(tokens), last + config.word_window)
     sequence: list[str] = ["^"] if low == 0 else []
-    char_min, char_max = config.char_min, config.char_max
+    words: list[str] = []
     previous_mark = ""
     for index in range(low, high):
         token = tokens[index]
@@ -65,64 +73,68 @@ def candidate_features(candidate: Candidate, config: FeatureConfig) -> set[str]:
         previous_mark = ""
         kind = token.kind
         if kind is Kind.WORD:
-            word = token.text
-            sequence.append(word)
-            _char_ngrams(features, f"<{word}>", char_min, char_max)
+            sequence.append(token.text)
+            words.append(token.text)
         elif kind is Kind.NUMBER or kind is Kind.CODE:
             sequence.append("<N>")
-        elif kind is Kind.EMOJI:
-            sequence.append(token.text)
         elif kind is Kind.END:
             sequence.append(token.text[0] if token.text[0] in "?!" else ".")
         else:
             sequence.append(token.text)
     if high == len(tokens):
         sequence.append("$")
-    for word in sequence:
-        features.add("w:" + word)
-    for left, right in pairwise(sequence):
-        features.add(f"b:{left} {right}")
-    _finder_features(features, candidate, low, high)
-    return features
+    word_set = set(words)
+    features = ["w:" + item for item in sequence if item not in word_set]
+    features.extend(f"b:{left} {right}" for left, right in pairwise(sequence))
+    _finder_features(features, candidate)
+    return CandidateFeatures(features, words)
 
 
-def _window(tokens: Sequence[object], first: int, last: int, words: int) -> tuple[int, int]:
-    return max(0, first - words), min(len(tokens), last + words)
+def word_features(word: str, config: FeatureConfig) -> list[str]:
+    """The features one word brings wherever it stands: its unigram and its character n-grams (with ``<``
+    and ``>`` marking its ends)."""
+    marked = f"<{word}>"
+    size = len(marked)
+    return [
+        "w:" + word,
+        *(
+            "c:" + marked[start : start + n]
+            for n in range(config.char_min, min(config.char_max, size) + 1)
+            for start in range(size - n + 1)
+        ),
+    ]
 
 
-def _char_ngrams(features: set[str], word: str, low: int, high: int) -> None:
-    size = len(word)
-    for n in range(low, min(high, size) + 1):
-        for start in range(size - n + 1):
-            features.add("c:" + word[start : start + n])
+def all_features(found: CandidateFeatures, config: FeatureConfig) -> list[str]:
+    """Every feature once per occurrence, the words' own included (for training and explanations)."""
+    return [*found.features, *(feature for word in found.words for feature in word_features(word, config))]
 
 
-def _finder_features(features: set[str], candidate: Candidate, low: int, high: int) -> None:
+def _finder_features(features: list[str], candidate: Candidate) -> None:
     matches = candidate.matches
     for match in matches:
-        features.add("p:" + " ".join(match.phrase.words))
-        features.add("lang:" + match.phrase.language)
-        features.add("read:" + match.reading)
-    features.add("n:" + str(min(len(matches), 3)))
+        features.append("p:" + " ".join(match.phrase.words))
+        features.append("lang:" + match.phrase.language)
+        features.append("read:" + match.reading)
+    features.append("n:" + str(min(len(matches), 3)))
     if matches and all(match.phrase.weak for match in matches):
-        features.add("weak_only")
+        features.append("weak_only")
     if matches:
         before = any(t.kind in _WORD_KINDS for t in candidate.tokens[: matches[0].first])
         after = any(t.kind in _WORD_KINDS for t in candidate.tokens[matches[-1].last :])
-        features.add("pos:" + _POSITIONS[before, after])
+        features.append("pos:" + _POSITIONS[before, after])
     count = sum(1 for t in candidate.tokens if t.kind in _WORD_KINDS)
-    features.add("len:" + next((name for limit, name in _LENGTH_BUCKETS if count <= limit), "33+"))
-    for hit in candidate.hits:
-        features.add("rule:" + hit.id)
+    features.append("len:" + next((name for limit, name in _LENGTH_BUCKETS if count <= limit), "33+"))
+    features.extend(sorted({"rule:" + hit.id for hit in candidate.hits}))
     if candidate.needs_reply:
-        features.add("reply")
+        features.append("reply")
     if candidate.only_pleasantries:
-        features.add("pleasant")
+        features.append("pleasant")
     text = candidate.text
     if "?" in text:
-        features.add("q")
+        features.append("q")
     if "!" in text:
-        features.add("!")
+        features.append("!")
     if candidate.truncated:
-        features.add("truncated")
-    features.add("script:" + candidate.script)
+        features.append("truncated")
+    features.append("script:" + candidate.script)

@@ -4,7 +4,9 @@
 string and the Platt scaling fitted on held-out writers, so ``probability = 1 / (1 + exp(-(a·z + b)))`` is
 calibrated; plus the feature settings and the default thresholds chosen on validation. It is built by
 ``make model`` (see ``training/``) and read with plain dictionaries: no numpy or scikit-learn at runtime.
-The file is read on the first judgement, not at import.
+The file is read on the first judgement, not at import. Both heads are scored in one pass: each feature
+maps to its pair of weights, and a word's own features (unigram, character n-grams) are summed once and
+remembered.
 """
 
 from __future__ import annotations
@@ -17,71 +19,63 @@ from importlib import resources
 from typing import Any
 
 from spasibo.detection.candidate import Candidate, Judgement
-from spasibo.detection.features import FeatureConfig, candidate_features
+from spasibo.detection.features import FeatureConfig, candidate_features, word_features
 from spasibo.errors import ConfigError
 
 MODEL_RESOURCE = "data/judge.json"
 JUDGE_NAME = "linear"
 GRATITUDE, CLOSING = "gratitude", "closing"
+_MEMO_WORDS = 50_000  # distinct words whose n-gram sums are remembered before the memo starts over
+_NO_WEIGHT = (0.0, 0.0)
+_EXP_LIMIT = 35.0
 
 
 @dataclass(frozen=True)
-class Head:
-    """One logistic model: bias, weights and the Platt scaling of its raw score."""
+class Calibration:
+    """Platt scaling of one head's raw score."""
 
-    bias: float
-    weights: dict[str, float]
-    platt_a: float
-    platt_b: float
-
-    def raw(self, features: set[str]) -> float:
-        """The linear score before calibration."""
-        weights = self.weights
-        return self.bias + sum(weights.get(feature, 0.0) for feature in features)
+    a: float
+    b: float
 
     def probability(self, raw: float) -> float:
         """The calibrated probability of a raw score."""
-        z = self.platt_a * raw + self.platt_b
-        if z < -35.0:
+        z = self.a * raw + self.b
+        if z < -_EXP_LIMIT:
             return 0.0
         return 1.0 / (1.0 + math.exp(-z))
-
-    def contributions(self, features: set[str]) -> list[tuple[str, float]]:
-        """Every present feature with a weight, largest effect first."""
-        present = [(f, self.weights[f]) for f in features if f in self.weights]
-        return sorted(present, key=lambda item: -abs(item[1]))
 
 
 @dataclass(frozen=True)
 class LinearModel:
-    """Both heads and the settings they were trained with."""
+    """Both heads (a pair of weights per feature, two biases, two calibrations) and their settings."""
 
     config: FeatureConfig
-    gratitude: Head
-    closing: Head
+    weights: dict[str, tuple[float, float]]
+    bias: tuple[float, float]
+    calibration: tuple[Calibration, Calibration]
     min_scores: dict[str, float]
     meta: dict[str, Any]
 
     @classmethod
     def from_json(cls, payload: dict[str, Any]) -> LinearModel:
-        """Build from the parsed model file; ``ConfigError`` naming what is missing when malformed."""
+        """Build from the parsed model file; ``ConfigError`` naming what is wrong when malformed."""
         try:
-            heads = payload["heads"]
-            gratitude, closing = (_head(heads[name]) for name in (GRATITUDE, CLOSING))
+            gratitude, closing = payload["heads"][GRATITUDE], payload["heads"][CLOSING]
+            weights: dict[str, tuple[float, float]] = {}
+            for name, weight in gratitude["weights"].items():
+                weights[str(name)] = (float(weight), 0.0)
+            for name, weight in closing["weights"].items():
+                weights[str(name)] = (weights.get(str(name), _NO_WEIGHT)[0], float(weight))
             return cls(
                 FeatureConfig(**payload["features"]),
-                gratitude,
-                closing,
+                weights,
+                (float(gratitude["bias"]), float(closing["bias"])),
+                (Calibration(*map(float, gratitude["platt"])), Calibration(*map(float, closing["platt"]))),
                 {str(k): float(v) for k, v in payload["min_scores"].items()},
                 dict(payload.get("meta", {})),
             )
         except (KeyError, TypeError, ValueError, IndexError) as error:
             raise ConfigError(f"judge model file is malformed: {error!r}") from error
-
-
-def _head(payload: dict[str, Any]) -> Head:
-    weights = {str(name): float(weight) for name, weight in payload["weights"].items()}
-    return Head(float(payload["bias"]), weights, float(payload["platt"][0]), float(payload["platt"][1]))
 
 
 @cache
@@ -96,6 +90,7 @@ class LinearJudge:
 
     def __init__(self, model: LinearModel | None = None) -> None:
         self._model = model
+        self._word_sums: dict[str, tuple[float, float]] = {}
 
     @property
     def model(self) -> LinearModel:
@@ -104,18 +99,59 @@ class LinearJudge:
             self._model = builtin_model()
         return self._model
 
-    def __call__(self, candidate: Candidate) -> Judgement:
+    def raw_scores(self, candidate: Candidate) -> tuple[float, float]:
+        """The two heads' scores before calibration."""
         model = self.model
-        features = candidate_features(candidate, model.config)
-        gratitude = model.gratitude.probability(model.gratitude.raw(features))
-        closing = model.closing.probability(model.closing.raw(features))
-        return Judgement(gratitude, closing, JUDGE_NAME)
+        weights = model.weights
+        gratitude, closing = model.bias
+        found = candidate_features(candidate, model.config)
+        for feature in found.features:
+            pair = weights.get(feature)
+            if pair is not None:
+                gratitude += pair[0]
+                closing += pair[1]
+        sums = self._word_sums
+        for word in found.words:
+            pair = sums.get(word)
+            if pair is None:
+                pair = self._word_sum(word)
+            gratitude += pair[0]
+            closing += pair[1]
+        return gratitude, closing
+
+    def _word_sum(self, word: str) -> tuple[float, float]:
+        model = self.model
+        gratitude = closing = 0.0
+        for feature in word_features(word, model.config):
+            pair = model.weights.get(feature)
+            if pair is not None:
+                gratitude += pair[0]
+                closing += pair[1]
+        if len(self._word_sums) >= _MEMO_WORDS:
+            self._word_sums.clear()
+        self._word_sums[word] = (gratitude, closing)
+        return gratitude, closing
+
+    def __call__(self, candidate: Candidate) -> Judgement:
+        gratitude, closing = self.raw_scores(candidate)
+        for_gratitude, for_closing = self.model.calibration
+        return Judgement(for_gratitude.probability(gratitude), for_closing.probability(closing), JUDGE_NAME)
 
     def explain(self, candidate: Candidate, top: int = 8) -> dict[str, list[tuple[str, float]]]:
-        """Per head, the ``top`` features that pushed it most (positive: towards yes)."""
+        """Per head, the ``top`` features that pushed it most (positive: towards yes); repeats are summed,
+        and a word's own features (unigram and character n-grams) count as one, ``word:<word>``."""
         model = self.model
-        features = candidate_features(candidate, model.config)
+        found = candidate_features(candidate, model.config)
+        totals: dict[str, tuple[float, float]] = {}
+        pushes = [(f, model.weights.get(f, _NO_WEIGHT)) for f in found.features]
+        pushes.extend((f"word:{word}", self._word_sum(word)) for word in found.words)
+        for feature, pair in pushes:
+            old = totals.get(feature, _NO_WEIGHT)
+            totals[feature] = (old[0] + pair[0], old[1] + pair[1])
         return {
-            GRATITUDE: model.gratitude.contributions(features)[:top],
-            CLOSING: model.closing.contributions(features)[:top],
+            head: sorted(
+                ((feature, pair[index]) for feature, pair in totals.items() if pair[index]),
+                key=lambda item: -abs(item[1]),
+            )[:top]
+            for index, head in enumerate((GRATITUDE, CLOSING))
         }

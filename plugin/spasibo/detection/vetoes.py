@@ -11,8 +11,7 @@ Russian message is never vetoed by English cues).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from spasibo.detection.context import MessageContext
@@ -32,8 +31,6 @@ CYRILLIC, LATIN, ANY_SCRIPT = "cyrillic", "latin", "any"
 # languages written in Cyrillic among the packs spasibo ships or a plugin is likely to add
 _CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "be", "kk", "tt", "bg", "sr", "mk", "ky", "ba", "cv", "mn"})
 _LATIN_LANGUAGES = frozenset({"en", "de", "fr", "uz", "es", "it", "pt", "pl", "tr", "az", "cs", "nl"})
-_CYRILLIC_RE = re.compile("[а-яё]")
-_LATIN_RE = re.compile("[a-z]")
 
 
 def script_of_language(language: str) -> str:
@@ -43,11 +40,11 @@ def script_of_language(language: str) -> str:
     return LATIN if language in _LATIN_LANGUAGES else ANY_SCRIPT
 
 
-def script_of_text(text: str) -> str:
-    """The script most letters of ``text`` are in (Cyrillic wins a tie: the chats are mostly Russian)."""
-    lowered = text.lower()
-    cyrillic = len(_CYRILLIC_RE.findall(lowered))
-    latin = len(_LATIN_RE.findall(lowered))
+def script_of_words(words: Sequence[str]) -> str:
+    """The script most of these (normalised, lower-case) words start in; Cyrillic wins a tie, the chats
+    being mostly Russian."""
+    latin = sum(1 for word in words if "a" <= word[0] <= "z")
+    cyrillic = sum(1 for word in words if "а" <= word[0] <= "я")
     return LATIN if latin > cyrillic else CYRILLIC
 
 

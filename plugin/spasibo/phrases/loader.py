@@ -27,11 +27,15 @@ _ENTRY_LISTS = (
     "lookalikes",
     "pleasantries",
     "reply_cues",
+    "lead_ins",
     "news_cues",
     "request_openers",
     "refusal_cues",
     "refusal_answers",
     "clause_breakers",
+    "negations",
+    "reason_openers",
+    "new_subjects",
 )
 
 
@@ -110,15 +114,44 @@ def _entry_problems(pack: PhrasePack, lines: _LineFinder | None) -> Iterator[Phr
             yield PhraseProblem(pack.source, at(phrase), message)
 
 
+def _rule_problems(pack: PhrasePack) -> Iterator[PhraseProblem]:
+    """Rules with the same id, and phrases the pack's own hard rules veto on their own."""
+    ids = [rule.id for rule in pack.vetoes if rule.id is not None]
+    for rule_id in sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1}):
+        yield PhraseProblem(pack.source, None, f"rule id {rule_id!r} is used by more than one rule")
+    if not pack.vetoes:
+        return
+    from spasibo.detection.detector import GratitudeDetector
+
+    # A longer phrase shields its words from the rules ("даже спасибо" never meets the rule "даже" before
+    # "спасибо"): read each phrase as a message with only the shorter phrases known, as the rules see it.
+    lengths = {phrase: len(phrase.split()) for phrase in (*pack.phrases, *pack.weak_phrases)}
+    for length in sorted(set(lengths.values()) - {1}):
+        shorter = pack.model_copy(
+            update={
+                "phrases": tuple(p for p in pack.phrases if lengths[p] < length),
+                "weak_phrases": tuple(p for p in pack.weak_phrases if lengths[p] < length),
+            }
+        )
+        detector = GratitudeDetector([shorter], prefilter=False)
+        for phrase in (p for p, n in lengths.items() if n == length):
+            vetoing = [hit.id for _, hits in detector.rule_hits(phrase) for hit in hits if hit.hard]
+            if vetoing:
+                message = f"phrase {phrase!r} on its own would be vetoed by its pack's rule {vetoing[0]!r}"
+                yield PhraseProblem(pack.source, None, message)
+
+
 def validate_packs(packs: Iterable[PhrasePack]) -> list[PhraseProblem]:
     """Check packs one by one and against each other; return every problem found (empty when all is well).
 
-    Within a pack: empty or duplicate entries, a phrase that is also a veto cue or lookalike. Across packs:
-    one phrase claimed by two intents, a phrase of one pack listed as a lookalike by another pack of the same
+    Within a pack: empty or duplicate entries, a phrase that is also a veto cue or lookalike, a phrase that
+    the pack's own hard rules veto when it is the whole message, two rules with one id. Across packs: one
+    phrase claimed by two intents, a phrase of one pack listed as a lookalike by another pack of the same
     intent. Lines are known only for packs read from a file with ``load_pack``.
     """
     packs = list(packs)
     problems = [problem for pack in packs for problem in _entry_problems(pack, None)]
+    problems.extend(problem for pack in packs for problem in _rule_problems(pack))
     owner: dict[str, PhrasePack] = {}
     for pack in packs:
         for phrase in (*pack.phrases, *pack.weak_phrases):

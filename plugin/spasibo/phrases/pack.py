@@ -65,7 +65,9 @@ class PhrasePack(BaseModel):
     surround a weak phrase. ``reply_cues`` mark a message that still needs a text reply (a request, a
     question), and so do ``news_cues`` (news the bot must act on: "оплатила", "адрес", "проблема") except
     inside what the thanks is for ("спасибо, что решили проблему"), and a clause opening with one of
-    ``request_openers`` (imperative endings such as "*ите"); ``refusal_cues`` keep a "спасибо, но я
+    ``request_openers`` (imperative endings such as "*ите"); ``lead_ins`` ("хочу поделиться",
+    "передайте ей") read as reply cues that win over a shorter one ("хочу") and are then excused as
+    pleasantries; ``refusal_cues`` keep a "спасибо, но я
     откажусь" a closing, and so does a clause made only of ``refusal_answers`` and pleasantries ("спасибо,
     но нет", where "но нет ссылки" still needs a reply); ``clause_breakers`` ("но", "только") start a new
     clause. For the closing check also: ``negations`` ("не": "не надо" refuses rather than requests),
@@ -83,6 +85,7 @@ class PhrasePack(BaseModel):
     lookalikes: tuple[str, ...] = ()
     pleasantries: tuple[str, ...] = ()
     reply_cues: tuple[str, ...] = ()
+    lead_ins: tuple[str, ...] = ()
     news_cues: tuple[str, ...] = ()
     request_openers: tuple[str, ...] = ()
     refusal_cues: tuple[str, ...] = ()
