@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from pydantic import ValidationError
 
 from service.support import running_service
 from spasibo.service.keys import KeyGrant, parse_key_entry
 from spasibo.service.settings import ServiceSettings
+from spasibo.testing.webhooks import WebhookReceiver
 
 ACME_KEY, BOTH_KEY, ADMIN_KEY, BARE_KEY = "acme-key", "both-key", "admin-key", "bare-key"
 KEYS = [f"{ACME_KEY}:acme", f"{BOTH_KEY}:acme+globex", f"{ADMIN_KEY}:*", BARE_KEY]
-REACTION = {"phone": "79001234567", "emoji": "❤️", "messageId": "3A0001"}
+CUSTOMER = "79001234567@s.whatsapp.net"
 
 
 @pytest.fixture
@@ -118,3 +121,32 @@ def test_a_malformed_key_entry_is_refused_at_start_up_without_showing_the_key(en
     with pytest.raises(ValidationError, match="SPASIBO_API_KEYS") as raised:
         ServiceSettings(api_keys=entry.split(","))
     assert "k1" not in str(raised.value).replace("k1…", "")
+
+
+async def test_a_tenant_key_cannot_inject_fake_messages_for_another_company(tenants) -> None:
+    as_key(tenants, ACME_KEY)
+    body = {"text": "hi", "chat": "79001234567@s.whatsapp.net", "messageId": "3A01", "companyId": "globex"}
+    assert_forbidden(await tenants.client.post("/fake/messages", json=body))
+
+
+async def test_a_tenant_key_sees_only_its_own_companies_dead_letters() -> None:
+    async with (
+        WebhookReceiver(answers=[400, 400]) as receiver,
+        running_service(
+            api_keys=KEYS,
+            companies=["acme", "globex"],
+            webhook_url=receiver.url,
+            webhook_secret=receiver.secret,
+        ) as service,
+    ):
+        for company in ("acme", "globex"):
+            await service.factory.latest[company].incoming_text("hi", chat=CUSTOMER, message_id=company)
+        await receiver.wait_for_arrivals(2)
+        as_key(service, ADMIN_KEY)
+        for _ in range(200):
+            if len((await service.client.get("/events/dead-letters")).json()["deadLetters"]) == 2:
+                break
+            await asyncio.sleep(0.01)
+        as_key(service, ACME_KEY)
+        letters = (await service.client.get("/events/dead-letters")).json()["deadLetters"]
+    assert [letter["event"]["companyId"] for letter in letters] == ["acme"]

@@ -207,24 +207,3 @@ async def test_without_the_fake_client_there_is_no_inject_endpoint() -> None:
 
     app = create_app(ServiceSettings(whatsapp_client="neonize"))
     assert "/fake/messages" not in app.openapi()["paths"]
-
-
-async def test_a_key_bound_to_a_company_sees_only_that_company_dead_letters() -> None:
-    keys = {"api_keys": ["key-acme:acme", "key-admin:*"], "companies": ["default", "acme"]}
-    async with (
-        WebhookReceiver(answers=[400, 400]) as receiver,
-        running_service(**webhook_settings(receiver), **keys) as service,
-    ):
-        await service.factory.latest["acme"].incoming_text("hi", chat=CUSTOMER, message_id="A1")
-        await service.factory.latest["default"].incoming_text("hi", chat=CUSTOMER, message_id="D1")
-
-        async def listed(key: str) -> list[str]:
-            answer = await service.client.get("/events/dead-letters", headers={"X-API-Key": key})
-            return sorted(letter["event"]["companyId"] for letter in answer.json()["deadLetters"])
-
-        for _ in range(200):
-            if len(await listed("key-admin")) == 2:
-                break
-            await asyncio.sleep(0.01)
-        assert await listed("key-admin") == ["acme", "default"]
-        assert await listed("key-acme") == ["acme"]

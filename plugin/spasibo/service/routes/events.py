@@ -20,10 +20,14 @@ DEAD_LETTERS_PAGE_MAX = 1000
 async def dead_letters(
     request: Request, limit: Annotated[int, Query(ge=1, le=DEAD_LETTERS_PAGE_MAX)] = 100
 ) -> DeadLetterList:
-    """The latest ``limit`` dead letters, newest first: each event with its attempts and last error. A key
-    bound to companies sees those companies' dead letters only.
+    """The latest ``limit`` dead letters of the companies the caller's key may act for, newest first: each
+    event with its attempts and last error.
     """
+    state = service_state(request)
     grant = grant_of(request)
-    letters = await service_state(request).gateway.outbox.dead_letters(limit)
-    mine = [letter for letter in letters if grant.may_act_for(str(letter.event.get("companyId")))]
-    return DeadLetterList(deadLetters=mine)
+    # a key bound to companies looks through every kept letter (at most dead_letters_max) for its own
+    letters = await state.gateway.outbox.dead_letters(
+        limit if grant.companies is None else state.settings.dead_letters_max
+    )
+    own = [letter for letter in letters if grant.may_act_for(str(letter.event.get("companyId")))]
+    return DeadLetterList(deadLetters=own[:limit])

@@ -26,7 +26,7 @@ router = APIRouter(prefix="/fake", tags=["fake WhatsApp (tests and demos only)"]
 async def inject_message(body: FakeMessageBody, request: Request) -> FakeMessageAnswer:
     """Deliver ``text`` to the company's fake session as if a customer sent it (a real neonize event)."""
     state = service_state(request)
-    company_id = body.companyId or state.settings.default_company
+    company_id = state.settings.default_company if body.companyId is None else body.companyId
     client = _fake_client(request, company_id)
     await client.incoming_text(body.text, chat=body.chat, sender=body.sender, message_id=body.messageId)
     return FakeMessageAnswer(companyId=company_id, messageId=body.messageId)
@@ -37,7 +37,8 @@ async def sent_reactions(
     request: Request, companyId: Annotated[str | None, Query(min_length=1, max_length=64)] = None
 ) -> FakeReactionList:
     """The reactions the company's fake session has sent so far, oldest first (what WhatsApp would show)."""
-    client = _fake_client(request, companyId or service_state(request).settings.default_company)
+    default = service_state(request).settings.default_company
+    client = _fake_client(request, default if companyId is None else companyId)
     return FakeReactionList(
         reactions=[
             FakeReaction(
