@@ -234,6 +234,8 @@ class HttpReactionSender:
             error = InvalidReactionError(text)
         elif status == 401:
             error = ServiceAuthError("the reaction service refused the API key ([transports.http] api_key)")
+        elif status == 403:  # a valid key not bound to this company (SPASIBO_API_KEYS on the service)
+            error = ServiceAuthError(text)
         elif status in (404, 421):
             error = CompanyNotServedError(text)
             error.owner = detail.get("owner")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 from pydantic import ValidationError
 
 from service.support import running_service
+from spasibo import IncomingMessage, ReactionRequest
+from spasibo.http_sender import HttpReactionSender, HttpSenderSettings, ServiceAuthError
 from spasibo.service.keys import KeyGrant, parse_key_entry
 from spasibo.service.settings import ServiceSettings
 from spasibo.testing.webhooks import WebhookReceiver
@@ -150,3 +153,15 @@ async def test_a_tenant_key_sees_only_its_own_companies_dead_letters() -> None:
         as_key(service, ACME_KEY)
         letters = (await service.client.get("/events/dead-letters")).json()["deadLetters"]
     assert [letter["event"]["companyId"] for letter in letters] == ["acme"]
+
+
+async def test_the_bots_http_sender_names_a_key_not_bound_to_the_company(tenants) -> None:
+    sender = HttpReactionSender(
+        HttpSenderSettings(base_url="http://service", api_key=ACME_KEY),
+        transport=httpx.ASGITransport(app=tenants.app),
+    )
+    message = IncomingMessage(platform="whatsapp", company_id="globex", chat=CUSTOMER, message_id="3A01")
+    with pytest.raises(ServiceAuthError, match="globex") as raised:
+        await sender.send(ReactionRequest(message=message, emoji="❤️", transport="http"))
+    await sender.aclose()
+    assert (raised.value.status, raised.value.code) == (403, "forbidden_company")
