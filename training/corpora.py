@@ -60,6 +60,7 @@ class Split:
 
     train: list[Line]
     validation: list[Line]
+    goemo_modulo: int
 
 
 def is_validation(line: Line, writers: set[str], goemo_modulo: int) -> bool:
@@ -79,4 +80,4 @@ def load_split(data: Path = DATA, split_file: Path = SPLIT_FILE) -> Split:
     for path in training_files(data):
         for line in read_lines(path, path.relative_to(data).as_posix()):
             (validation if is_validation(line, writers, modulo) else train).append(line)
-    return Split(train, validation)
+    return Split(train, validation, modulo)

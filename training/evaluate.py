@@ -65,8 +65,13 @@ def expected_calibration_error(pairs: Sequence[tuple[float, bool]], bins: int = 
 
 def evaluate(lines: Iterable[Line], detect: Callable[[str], Verdict]) -> Figures:
     """Run ``detect`` on every line and measure it."""
-    lines = list(lines)
-    verdicts = [detect(line.text) for line in lines]
+    return evaluate_verdicts([(line, detect(line.text)) for line in lines])
+
+
+def evaluate_verdicts(judged: Sequence[tuple[Line, Verdict]]) -> Figures:
+    """Measure verdicts against the lines they were given for."""
+    lines = [line for line, _ in judged]
+    verdicts = [verdict for _, verdict in judged]
     tp = fp = fn = 0
     closing_right = closing_total = 0
     per_category: dict[str, list[int]] = {}

@@ -2,17 +2,17 @@
 
 1. The finder and the rules turn every labelled line into a candidate (lines with no thanks-like phrase,
    or vetoed by a hard rule, never reach the judge and are not training examples).
-2. Features (``spasibo.detection.features``) seen at least ``MIN_COUNT`` times in the training split form
-   the vocabulary; two L2 logistic regressions are fitted: gratitude on every candidate, closing on the
-   candidates that are thanks.
-3. The regularisation of each head (``C``, and how much the many character n-grams weigh against the
-   words: ``CHAR_SCALES``) is chosen on the validation split (held-out writers and goemo ids:
-   ``training/split.toml``) by log loss; Platt scaling is fitted on the validation raw scores, so scores
-   are calibrated on writers the weights never saw. The default ``min_score`` of gratitude is the highest
-   whose validation F1 is within ``SLACK`` of the best, of closing the highest whose accuracy is (precision
-   first for both).
-4. Weights below ``PRUNE`` are dropped, the rest rounded, and ``plugin/spasibo/data/judge.json`` written
-   with sorted keys; validation figures go to ``training/report.json``.
+2. Features (``spasibo.detection.features``) seen at least ``MIN_COUNT`` times form the vocabulary; each head
+   is an L2 logistic regression: gratitude on every candidate, closing on the candidates that are thanks.
+3. Each head's regularisation (``C_GRID`` × ``CHAR_SCALES``: how much the many character n-grams weigh
+   against the words) is chosen by log loss on the validation split of ``training/split.toml`` (whole
+   held-out writer files and a goemo slice by id), fitting on the rest.
+4. Cross-fitting: every source file is scored by a model fitted on all the other files; Platt scaling and
+   the default thresholds are fitted on those out-of-writer scores (the highest threshold whose F1, resp.
+   closing accuracy, is within ``SLACK`` of the best: precision first). The figures of each file judged that
+   way go to ``training/report.json``.
+5. The shipped weights are fitted on every line, pruned below ``PRUNE``, rounded, and written to
+   ``plugin/spasibo/data/judge.json`` with sorted keys.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,13 +34,14 @@ from spasibo.detection.candidate import Candidate
 from spasibo.detection.detector import GratitudeDetector
 from spasibo.detection.features import FeatureConfig, all_features, candidate_features
 from spasibo.detection.linear_judge import LinearJudge, LinearModel
-from training.corpora import ROOT, Line, load_split
-from training.evaluate import Figures, evaluate
+from spasibo.models import Verdict
+from training.corpora import GOEMO, ROOT, Line, load_split
+from training.evaluate import Figures, evaluate_verdicts
 
 MODEL_FILE = ROOT.parent / "plugin" / "spasibo" / "data" / "judge.json"
 REPORT_FILE = ROOT / "report.json"
 MIN_COUNT = 2
-C_GRID = (0.1, 0.3, 1.0)
+C_GRID = (0.3, 1.0)
 CHAR_SCALES = (0.1, 0.2)  # a character n-gram column holds this instead of 1; its weight is scaled back
 PRUNE = 0.01
 DIGITS = 4
@@ -67,24 +68,20 @@ def matrix(rows: Sequence[list[str]], vocabulary: dict[str, int]) -> csr_matrix:
 
 
 @dataclass(frozen=True)
-class FittedHead:
-    """A fitted head: its weights per feature name (scaled back), bias, validation raw scores, choices."""
+class Regularisation:
+    """What validation chose for one head, and the validation log loss of every choice tried."""
 
-    weights: np.ndarray
-    bias: float
-    raw_validation: np.ndarray
     c: float
     char_scale: float
     losses: dict[str, float]
 
 
-def fit_head(
-    names: list[str], x_train: csr_matrix, y_train: np.ndarray, x_val: csr_matrix, y_val: np.ndarray
-) -> FittedHead:
-    """The head with the regularisation of least validation log loss over ``C_GRID`` × ``CHAR_SCALES``."""
-    is_char = np.array([name.startswith("c:") for name in names])
+def choose_regularisation(
+    is_char: np.ndarray, x_train: csr_matrix, y_train: np.ndarray, x_val: csr_matrix, y_val: np.ndarray
+) -> Regularisation:
+    """The ``C`` and character scale of least validation log loss over ``C_GRID`` × ``CHAR_SCALES``."""
     losses: dict[str, float] = {}
-    best: tuple[float, FittedHead] | None = None
+    best: tuple[float, float, float] | None = None
     for scale in CHAR_SCALES:
         columns = diags(np.where(is_char, scale, 1.0))
         train, val = x_train @ columns, x_val @ columns
@@ -93,12 +90,9 @@ def fit_head(
             loss = float(log_loss(y_val, model.predict_proba(val)[:, 1], labels=[0, 1]))
             losses[f"C={c} char_scale={scale}"] = round(loss, 4)
             if best is None or loss < best[0]:
-                weights = model.coef_[0] * np.where(is_char, scale, 1.0)
-                bias = float(model.intercept_[0])
-                best = (loss, FittedHead(weights, bias, model.decision_function(val), c, scale, {}))
+                best = (loss, c, scale)
     assert best is not None
-    chosen = best[1]
-    return FittedHead(chosen.weights, chosen.bias, chosen.raw_validation, chosen.c, chosen.char_scale, losses)
+    return Regularisation(best[1], best[2], losses)
 
 
 def platt(raw: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
@@ -109,15 +103,15 @@ def platt(raw: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     return float(scaler.coef_[0][0]), float(scaler.intercept_[0])
 
 
-def head_json(head: FittedHead, names: list[str], scaling: tuple[float, float]) -> dict[str, Any]:
+def head_json(
+    weights: np.ndarray, bias: float, names: list[str], scaling: tuple[float, float]
+) -> dict[str, Any]:
     """One head as stored: bias, pruned and rounded weights, Platt parameters."""
-    weights = {
-        name: round(float(w), DIGITS) for name, w in zip(names, head.weights, strict=True) if abs(w) >= PRUNE
-    }
+    kept = {name: round(float(w), DIGITS) for name, w in zip(names, weights, strict=True) if abs(w) >= PRUNE}
     return {
-        "bias": round(head.bias, DIGITS),
+        "bias": round(bias, DIGITS),
         "platt": [round(scaling[0], DIGITS), round(scaling[1], DIGITS)],
-        "weights": dict(sorted(weights.items())),
+        "weights": dict(sorted(kept.items())),
     }
 
 
@@ -140,89 +134,131 @@ def best_min_score(probabilities: np.ndarray, labels: np.ndarray, *, accuracy: b
     return float(max(threshold for threshold, quality in qualities if quality >= top - SLACK))
 
 
+HEADS = ("gratitude", "closing")
+
+
+def _labels(head: str, lines: Sequence[Line]) -> tuple[np.ndarray, np.ndarray]:
+    """Which lines a head learns from (every candidate; closing: the thanks) and their labels."""
+    if head == "gratitude":
+        return np.ones(len(lines), dtype=bool), np.array([int(line.thanks) for line in lines])
+    return np.array([line.thanks for line in lines]), np.array([int(line.closing) for line in lines])
+
+
+def _fit(x: csr_matrix, y: np.ndarray, c: float, char_columns: np.ndarray) -> tuple[np.ndarray, float]:
+    """One head fitted with its chosen ``C`` and character scale: weights per feature (scaled back), bias."""
+    model = LogisticRegression(C=c, max_iter=5000, solver="lbfgs").fit(x @ diags(char_columns), y)
+    return model.coef_[0] * char_columns, float(model.intercept_[0])
+
+
+def group_of(line: Line) -> str:
+    """The cross-fitting group of a line: the file it comes from (a writer, goemo, dev, extra)."""
+    return line.source
+
+
 def build() -> tuple[dict[str, Any], dict[str, Any]]:
-    """The model file's content and the validation report."""
+    """The model file's content and the report: validation and cross-fitted figures."""
     split = load_split()
     finder = GratitudeDetector()
-    train = candidates(split.train, finder)
-    validation = candidates(split.validation, finder)
-    train_rows = [all_features(candidate_features(c, CONFIG), CONFIG) for _, c in train]
-    val_rows = [all_features(candidate_features(c, CONFIG), CONFIG) for _, c in validation]
-    counts = Counter(f for row in train_rows for f in set(row))
+    found = candidates([*split.train, *split.validation], finder)
+    lines = [line for line, _ in found]
+    rows = [all_features(candidate_features(candidate, CONFIG), CONFIG) for _, candidate in found]
+    counts = Counter(f for row in rows for f in set(row))
     names = sorted(f for f, n in counts.items() if n >= MIN_COUNT)
-    vocabulary = {name: index for index, name in enumerate(names)}
-    x_train, x_val = matrix(train_rows, vocabulary), matrix(val_rows, vocabulary)
-    heads: dict[str, Any] = {}
+    x = matrix(rows, {name: index for index, name in enumerate(names)})
+    is_char = np.array([name.startswith("c:") for name in names])
+    in_validation = np.arange(len(lines)) >= len(candidates(split.train, finder))
+    groups = np.array([group_of(line) for line in lines])
     chosen: dict[str, Any] = {}
+    weights: dict[str, dict[str, tuple[np.ndarray, float]]] = {}  # head -> group ("" = all) -> fit
+    calibration: dict[str, tuple[float, float]] = {}
     min_scores: dict[str, float] = {}
-    for head, pick in (("gratitude", lambda line: True), ("closing", lambda line: line.thanks)):
-        label = (lambda line: line.thanks) if head == "gratitude" else (lambda line: line.closing)
-        train_mask = np.array([pick(line) for line, _ in train])
-        val_mask = np.array([pick(line) for line, _ in validation])
-        y_train = np.array([int(label(line)) for line, _ in train])[train_mask]
-        y_val = np.array([int(label(line)) for line, _ in validation])[val_mask]
-        fitted = fit_head(names, x_train[train_mask], y_train, x_val[val_mask], y_val)
-        raw = fitted.raw_validation
-        scaling = platt(raw, y_val)
-        heads[head] = head_json(fitted, names, scaling)
-        probabilities = 1 / (1 + np.exp(-(scaling[0] * raw + scaling[1])))
-        min_scores[head] = best_min_score(probabilities, y_val, accuracy=head == "closing")
-        chosen[head] = {
-            "C": fitted.c,
-            "char_scale": fitted.char_scale,
-            "validation_log_loss": fitted.losses,
-            "weights_kept": len(heads[head]["weights"]),
+    for head in HEADS:
+        mask, y = _labels(head, lines)
+        # 1. regularisation chosen on the validation split: writers and goemo ids the fit never saw
+        train, val = mask & ~in_validation, mask & in_validation
+        fitted = choose_regularisation(is_char, x[train], y[train], x[val], y[val])
+        char_columns = np.where(is_char, fitted.char_scale, 1.0)
+        chosen[head] = {"C": fitted.c, "char_scale": fitted.char_scale, "validation_log_loss": fitted.losses}
+        # 2. cross-fitting: each group scored by a model fitted without it; calibration and threshold on those
+        weights[head] = {}
+        out_of_group = np.zeros(len(lines))
+        for group in sorted(set(groups[mask].tolist())):
+            held = groups == group
+            w, b = _fit(x[mask & ~held], y[mask & ~held], fitted.c, char_columns)
+            weights[head][group] = (w, b)
+            out_of_group[held] = x[held] @ w + b
+        scaling = platt(out_of_group[mask], y[mask])
+        calibration[head] = scaling
+        probabilities = 1 / (1 + np.exp(-(scaling[0] * out_of_group[mask] + scaling[1])))
+        min_scores[head] = best_min_score(probabilities, y[mask], accuracy=head == "closing")
+        # 3. the shipped weights: every line
+        weights[head][""] = _fit(x[mask], y[mask], fitted.c, char_columns)
+
+    def payload_of(group: str) -> dict[str, Any]:
+        return {
+            "format": 1,
+            "features": {
+                "char_min": CONFIG.char_min,
+                "char_max": CONFIG.char_max,
+                "word_window": CONFIG.word_window,
+            },
+            "min_scores": min_scores,
+            "heads": {
+                head: head_json(*weights[head].get(group, weights[head][""]), names, calibration[head])
+                for head in HEADS
+            },
         }
-    payload = {
-        "format": 1,
-        "features": {
-            "char_min": CONFIG.char_min,
-            "char_max": CONFIG.char_max,
-            "word_window": CONFIG.word_window,
-        },
-        "min_scores": min_scores,
-        "meta": {
-            "train_lines": len(split.train),
-            "validation_lines": len(split.validation),
-            "train_candidates": len(train),
-            "validation_candidates": len(validation),
-            "vocabulary": len(names),
-            "chosen": chosen,
-        },
-        "heads": heads,
+
+    payload = payload_of("")
+    payload["meta"] = {
+        "lines": len(split.train) + len(split.validation),
+        "candidates": len(lines),
+        "vocabulary": len(names),
+        "chosen": chosen,
+        "weights_kept": {head: len(payload["heads"][head]["weights"]) for head in HEADS},
     }
-    model = LinearModel.from_json(payload)
-    detector = GratitudeDetector(
-        judge=LinearJudge(model),
-        gratitude_min_score=min_scores["gratitude"],
-        closing_min_score=min_scores["closing"],
+    by_group: dict[str, list[Line]] = {}
+    for line in [*split.train, *split.validation]:
+        by_group.setdefault(group_of(line), []).append(line)
+    return payload, cross_fitted_report(by_group, payload_of)
+
+
+def _detector(payload: dict[str, Any]) -> GratitudeDetector:
+    return GratitudeDetector(
+        judge=LinearJudge(LinearModel.from_json(payload)),
+        gratitude_min_score=payload["min_scores"]["gratitude"],
+        closing_min_score=payload["min_scores"]["closing"],
     )
-    report = validation_report(split.validation, detector)
-    return payload, report
 
 
-def validation_report(lines: Sequence[Line], detector: GratitudeDetector) -> dict[str, Any]:
-    """Figures on the validation split, by source and altogether."""
-    by_source: dict[str, list[Line]] = {}
-    for line in lines:
-        by_source.setdefault(line.source, []).append(line)
-    results: dict[str, Figures] = {
-        source: evaluate(group, detector.detect) for source, group in sorted(by_source.items())
-    }
-    results["all validation"] = evaluate(lines, detector.detect)
+def cross_fitted_report(
+    by_group: dict[str, list[Line]], payload_of: Callable[[str], dict[str, Any]]
+) -> dict[str, Any]:
+    """Figures of every group (a writer's file, a goemo slice) judged by the model fitted without it, with
+    the shipped calibration and thresholds; goemo slices also together, and everything together."""
+    verdicts: dict[str, list[tuple[Line, Verdict]]] = {}
+    for group, group_lines in sorted(by_group.items()):
+        detect = _detector(payload_of(group)).detect
+        verdicts[group] = [(line, detect(line.text)) for line in group_lines]
+    merged = {name: pairs for name, pairs in verdicts.items() if not name.startswith(GOEMO)}
+    merged["goemo/train.tsv"] = [
+        pair for name, pairs in verdicts.items() if name.startswith(GOEMO) for pair in pairs
+    ]
+    merged["all"] = [pair for pairs in verdicts.values() for pair in pairs]
+    return {name: _figures_json(evaluate_verdicts(pairs)) for name, pairs in merged.items()}
+
+
+def _figures_json(f: Figures) -> dict[str, Any]:
     return {
-        name: {
-            "lines": f.lines,
-            "precision": round(f.precision, 3),
-            "recall": round(f.recall, 3),
-            "f1": round(f.f1, 3),
-            "closing_accuracy": round(f.closing_accuracy, 3),
-            "ece_gratitude": round(f.ece_gratitude, 3),
-            "ece_closing": round(f.ece_closing, 3),
-            "categories": {k: round(v, 3) for k, v in f.categories.items()},
-            "curve": [{k: round(v, 3) for k, v in point.items()} for point in f.curve],
-        }
-        for name, f in results.items()
+        "lines": f.lines,
+        "precision": round(f.precision, 3),
+        "recall": round(f.recall, 3),
+        "f1": round(f.f1, 3),
+        "closing_accuracy": round(f.closing_accuracy, 3),
+        "ece_gratitude": round(f.ece_gratitude, 3),
+        "ece_closing": round(f.ece_closing, 3),
+        "categories": {k: round(v, 3) for k, v in f.categories.items()},
+        "curve": [{k: round(v, 3) for k, v in point.items()} for point in f.curve],
     }
 
 
@@ -232,7 +268,7 @@ def dump(payload: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Build the model, write the model file and the report, print the validation figures."""
+    """Build the model, write the model file and the report, print the cross-fitted figures."""
     args = list(sys.argv[1:] if argv is None else argv)
     model_file = Path(args[0]) if args else MODEL_FILE
     payload, report = build()

@@ -1,9 +1,12 @@
-"""The shipped judge weights are what ``make model`` builds from ``training/data``.
+"""The shipped judge weights and ``training/report.json`` are what ``make model`` builds from
+``training/data``, and the cross-fitted figures (each writer judged by a model that never saw its lines)
+stay above their floors.
 
 Exact bytes are expected on one machine; across machines (another BLAS, another scipy) the solver may end
 a hair apart, so the test allows each weight, bias and Platt parameter to differ by ``TOLERANCE`` and a
-feature to be kept on one side only when its weight is within ``TOLERANCE`` of the pruning threshold; the
-thresholds and every choice made on validation must be equal.
+feature to be kept on one side only when its weight is within ``TOLERANCE`` of the pruning threshold, and
+each reported figure to differ by ``FIGURE_TOLERANCE``; the thresholds and every choice made on validation
+must be equal.
 """
 
 from __future__ import annotations
@@ -16,12 +19,20 @@ from training import train
 from spasibo.detection.linear_judge import CLOSING, GRATITUDE
 
 TOLERANCE = 0.002
+FIGURE_TOLERANCE = 0.01
+# every blind writer, judged by a model fitted without its lines, and all sources together
+WRITER_FLOORS = {"precision": 0.88, "recall": 0.82, "f1": 0.86, "closing_accuracy": 0.68}
+ALL_FLOORS = {"precision": 0.93, "recall": 0.88, "f1": 0.91, "closing_accuracy": 0.82, "ece_gratitude": 0.03}
 
 
 @pytest.fixture(scope="module")
-def rebuilt():
-    payload, _report = train.build()
-    return json.loads(train.dump(payload))
+def build():
+    return train.build()
+
+
+@pytest.fixture(scope="module")
+def rebuilt(build):
+    return json.loads(train.dump(build[0]))
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +58,33 @@ def test_weights_are_rebuilt_within_tolerance(rebuilt, shipped, head):
         assert a == pytest.approx(b, abs=TOLERANCE), name
         if (a == 0.0) != (b == 0.0):
             assert abs(a or b) < train.PRUNE + TOLERANCE, name
+
+
+@pytest.mark.slow
+def test_the_report_is_what_make_model_measures(build):
+    shipped = json.loads(train.REPORT_FILE.read_text(encoding="utf-8"))
+    for name, figures in build[1].items():
+        for key in ("precision", "recall", "f1", "closing_accuracy", "ece_gratitude", "ece_closing"):
+            assert figures[key] == pytest.approx(shipped[name][key], abs=FIGURE_TOLERANCE), (name, key)
+
+
+@pytest.mark.slow
+def test_cross_fitted_figures_stay_above_their_floors(build):
+    report = build[1]
+    problems = [
+        f"{name}: {key} {report[name][key]} < {floor}"
+        for name in report
+        if name.startswith("writers/")
+        for key, floor in WRITER_FLOORS.items()
+        if report[name][key] < floor
+    ]
+    problems += [
+        f"all: {key} {report['all'][key]} < {floor}"
+        for key, floor in ALL_FLOORS.items()
+        if key != "ece_gratitude" and report["all"][key] < floor
+    ]
+    if report["all"]["ece_gratitude"] > ALL_FLOORS["ece_gratitude"]:
+        problems.append(
+            f"all: ece_gratitude {report['all']['ece_gratitude']} > {ALL_FLOORS['ece_gratitude']}"
+        )
+    assert not problems, "\n".join(problems)

@@ -16,7 +16,7 @@ from spasibo import hookimpl
 from spasibo.app import Spasibo
 from spasibo.detection.candidate import Candidate, Judgement
 from spasibo.detection.linear_judge import LinearJudge
-from spasibo.manager import DISABLE_AUTOLOAD_ENV, get_plugin_manager
+from spasibo.manager import BLOCK_PLUGINS_ENV, DISABLE_AUTOLOAD_ENV, get_plugin_manager
 from spasibo.settings import SpasiboSettings
 
 UNSURE = "Спасибо, теперь полгода буду отращивать"
@@ -82,6 +82,7 @@ def hosted_model(monkeypatch: pytest.MonkeyPatch, example_plugins) -> Iterator[l
     thread.start()
     StubModel.asked = []
     monkeypatch.delenv(DISABLE_AUTOLOAD_ENV)
+    monkeypatch.setenv(BLOCK_PLUGINS_ENV, "confirmation")  # only the hosted judge among the examples
     monkeypatch.setenv("SPASIBO_HOSTED_JUDGE_URL", f"http://127.0.0.1:{server.server_port}/judge")
     yield StubModel.asked
     server.shutdown()
