@@ -27,18 +27,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--phone",
-        help="whatsapp: pair by a code for this phone number instead of a QR; http: the customer's number",
+        help="whatsapp: pair by a code for this phone number instead of a QR",
     )
     return parser
 
 
 def with_phone(bot: BotSettings, phone: str | None) -> BotSettings:
-    """``bot`` with ``--phone`` put into the tables of the platforms that take a phone."""
+    """``bot`` with ``--phone`` put into the table of the platform that takes a phone (WhatsApp pairing)."""
     if phone is None:
         return bot
-    return bot.model_copy(
-        update={"whatsapp": {**bot.whatsapp, "phone": phone}, "http": {**bot.http, "phone": phone}}
-    )
+    return bot.model_copy(update={"whatsapp": {**bot.whatsapp, "phone": phone}})
 
 
 async def _serve(app: Spasibo, run: PlatformRunner, bot: BotSettings) -> int:

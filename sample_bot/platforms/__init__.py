@@ -23,7 +23,7 @@ PLATFORMS: dict[str, str] = {
     "console": "nothing beyond the core install",
     "whatsapp": "the WhatsApp session pool (pip install 'spasibo[whatsapp]')",
     "telegram": "the Telegram integration (pip install 'spasibo[telegram]')",
-    "http": "the reaction service client (pip install 'spasibo[http]')",
+    "http": "the service client and a webhook receiver (pip install 'spasibo[http,service]')",
 }
 
 

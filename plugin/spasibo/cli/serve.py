@@ -5,15 +5,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from pathlib import Path
 
 EXIT_BAD_SETTINGS = 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare ``--host``, ``--port``, ``--env`` and ``--fake-whatsapp``."""
+    """Declare ``--host``, ``--port``, ``--env``, ``--rules`` and ``--fake-whatsapp``."""
     parser.add_argument("--host", help="address to listen on (SPASIBO_HOST, default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (SPASIBO_PORT, default 8000)")
     parser.add_argument("--env", choices=["production", "development"], help="SPASIBO_ENV")
+    parser.add_argument(
+        "--rules",
+        type=Path,
+        help="a spasibo.toml: detect, apply its rules and react in the service itself (SPASIBO_RULES_PATH)",
+    )
     parser.add_argument(
         "--fake-whatsapp",
         action="store_true",
@@ -37,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
     }
     if args.fake_whatsapp:
         overrides["whatsapp_client"] = "fake"
+    if args.rules is not None:
+        overrides["rules_path"] = args.rules
     try:
         settings = ServiceSettings(**overrides)
         pool_settings = settings.pool_settings()

@@ -154,3 +154,18 @@ class FakeMessageAnswer(BaseModel):
     success: bool = True
     companyId: str
     messageId: str
+
+
+class FakeReaction(BaseModel):
+    """A reaction the fake client sent: on which message of which chat, with which emoji."""
+
+    chat: str
+    messageId: str
+    emoji: str
+    fromMe: bool
+
+
+class FakeReactionList(BaseModel):
+    """``GET /fake/reactions`` (fake WhatsApp only): what the company's fake session sent, oldest first."""
+
+    reactions: list[FakeReaction]
