@@ -20,9 +20,10 @@ from spasibo.detection.linear_judge import CLOSING, GRATITUDE
 
 TOLERANCE = 0.002
 FIGURE_TOLERANCE = 0.01
-# every blind writer, judged by a model fitted without its lines, and all sources together
-WRITER_FLOORS = {"precision": 0.88, "recall": 0.82, "f1": 0.86, "closing_accuracy": 0.68}
-ALL_FLOORS = {"precision": 0.93, "recall": 0.88, "f1": 0.91, "closing_accuracy": 0.82, "ece_gratitude": 0.03}
+# every blind writer, judged by a model fitted without its lines (the weakest: t10's voice-to-text recall,
+# t2's precision), and all sources together
+WRITER_FLOORS = {"precision": 0.88, "recall": 0.75, "f1": 0.85, "closing_accuracy": 0.72}
+ALL_FLOORS = {"precision": 0.94, "recall": 0.91, "f1": 0.93, "closing_accuracy": 0.86, "ece_gratitude": 0.03}
 
 
 @pytest.fixture(scope="module")
