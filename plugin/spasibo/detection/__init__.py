@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from functools import cache
 
+from spasibo.detection.candidate import Candidate, Judgement
 from spasibo.detection.detector import GratitudeDetector
 from spasibo.detection.settings import DetectorSettings
 from spasibo.models import Verdict
 
-__all__ = ["DetectorSettings", "GratitudeDetector", "default_detector", "detect"]
+__all__ = ["Candidate", "DetectorSettings", "GratitudeDetector", "Judgement", "default_detector", "detect"]
 
 
 @cache

@@ -143,9 +143,13 @@ class MessageContext:
             last < len(self.tokens) and self.tokens[last].kind is Kind.END and self.tokens[last].text == "?"
         )
 
-    def quoted(self, span: tuple[int, int]) -> bool:
-        """True when the character span sits inside quotation marks."""
-        return any(start <= span[0] and span[1] <= end for start, end in self.quotes)
+    def quote_words(self, span: tuple[int, int]) -> int:
+        """How many words the quotation holding the character span has (0 when it is not quoted)."""
+        for start, end in self.quotes:
+            if start <= span[0] and span[1] <= end:
+                inside = (t for t in self.tokens if start <= t.start and t.end <= end)
+                return sum(1 for t in inside if t.kind in WORD_KINDS)
+        return 0
 
     def scare_quoted_after(self, last: int, window: int) -> bool:
         """True when one lower-case word in quotes follows within ``window`` words in the same sentence

@@ -69,6 +69,8 @@ class RuleHit:
 
 
 _QUOTED_HIT = RuleHit(QUOTED, "reported", hard=True)
+_QUOTED_MESSAGE_HIT = RuleHit(QUOTED, "reported", hard=False)
+_QUOTED_NAME_WORDS = 4  # a quotation this short is a name or an inscription; a longer one a forwarded message
 _ASKED_BACK_HIT = RuleHit(ASKED_BACK, "question", hard=True)
 _BRAND_NAME_HIT = RuleHit(BRAND_NAME, "lookalike", hard=True)
 _SCARE_QUOTES_HIT = RuleHit(SCARE_QUOTES, "sarcasm", hard=False)
@@ -121,8 +123,10 @@ class Vetoes:
             rules = self._rules.get(key)
             if rules and context.mentions(self._any_cue[key]):
                 found.extend(_data_hits(rules, match, context))
-        if context.quotes and context.quoted(match.span):
-            found.append(_QUOTED_HIT)
+        if context.quotes:
+            quoted = context.quote_words(match.span)
+            if quoted:  # a forwarded message may pass thanks on: only a short quotation vetoes
+                found.append(_QUOTED_HIT if quoted <= _QUOTED_NAME_WORDS else _QUOTED_MESSAGE_HIT)
         if self._scare_quotes and context.scare_quoted_after(match.last, _SCARE_QUOTE_WINDOW_WORDS):
             found.append(_SCARE_QUOTES_HIT)
         found.sort(key=lambda hit: not hit.hard)
