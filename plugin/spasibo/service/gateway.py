@@ -51,6 +51,14 @@ class InboundGateway:
             await self.rules_app.feed_reaction(reaction)
         await self.outbox.publish(reaction_event(reaction))
 
+    async def close(self, deadline_s: float) -> None:
+        """Stop delivering (events in hand get ``deadline_s``) and close the rules app's transports."""
+        try:
+            await self.outbox.stop(deadline_s)
+        finally:
+            if self.rules_app is not None:
+                await self.rules_app.aclose()
+
     async def on_session_terminal(self, info: SessionInfo) -> None:
         """Publish a ``session.terminal`` event, so the operator learns of it by webhook."""
         await self.outbox.publish(terminal_event(info))

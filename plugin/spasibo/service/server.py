@@ -57,6 +57,8 @@ def serve(settings: ServiceSettings) -> None:
             finally:
                 await asyncio.gather(draining, return_exceptions=True)
 
+    # httpx logs each request at INFO: a line per webhook delivery would flood the log (and a piped stderr)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     config = uvicorn.Config(
         app,
         host=settings.host,

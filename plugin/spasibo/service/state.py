@@ -118,7 +118,7 @@ class ServiceState:
         try:
             await self.pool.shutdown()
         finally:
-            await self.gateway.outbox.stop(self.settings.shutdown_deadline_s)
+            await self.gateway.close(self.settings.shutdown_deadline_s)
             await self.keeper.stop()
 
     async def stop(self) -> None:
