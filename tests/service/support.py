@@ -26,7 +26,7 @@ PHONE = "+7 900 123-45-67"
 BASE_SETTINGS: dict[str, Any] = {
     "whatsapp_client": "fake",
     "companies": ["default"],
-    "api_keys": [API_KEY, "test-key-2"],
+    "api_keys": [f"{API_KEY}:*", "test-key-2:*"],
     "env": "production",
 }
 

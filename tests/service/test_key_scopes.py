@@ -16,7 +16,7 @@ from spasibo.service.settings import ServiceSettings
 from spasibo.testing.webhooks import WebhookReceiver
 
 ACME_KEY, BOTH_KEY, ADMIN_KEY, BARE_KEY = "acme-key", "both-key", "admin-key", "bare-key"
-KEYS = [f"{ACME_KEY}:acme", f"{BOTH_KEY}:acme+globex", f"{ADMIN_KEY}:*", BARE_KEY]
+KEYS = [f"{ACME_KEY}:acme", f"{BOTH_KEY}:acme+globex", f"{ADMIN_KEY}:*"]
 CUSTOMER = "79001234567@s.whatsapp.net"
 
 
@@ -100,22 +100,36 @@ async def test_a_tenant_key_manages_its_own_session(tenants) -> None:
     assert (await tenants.client.post("/sessions", json={"companyId": "acme"})).status_code == 201
 
 
-@pytest.mark.parametrize("key", [ADMIN_KEY, BARE_KEY])
-async def test_an_admin_key_acts_for_every_company(tenants, key: str) -> None:
-    as_key(tenants, key)
-    listed = (await tenants.client.get("/sessions")).json()["sessions"]
+async def assert_acts_for_every_company(service, key: str) -> None:
+    as_key(service, key)
+    listed = (await service.client.get("/sessions")).json()["sessions"]
     assert [session["companyId"] for session in listed] == ["acme", "default", "globex"]
-    assert (await tenants.react(companyId="globex")).status_code == 200
-    assert (await tenants.client.post("/sessions/globex/logout")).status_code == 200
+    assert (await service.react(companyId="globex")).status_code == 200
+    assert (await service.client.post("/sessions/globex/logout")).status_code == 200
+
+
+async def test_an_admin_key_acts_for_every_company(tenants) -> None:
+    await assert_acts_for_every_company(tenants, ADMIN_KEY)
+
+
+async def test_a_single_bare_key_is_an_admin_key() -> None:
+    async with running_service(api_keys=[BARE_KEY], companies=["acme", "globex", "default"]) as service:
+        await assert_acts_for_every_company(service, BARE_KEY)
+
+
+@pytest.mark.parametrize("keys", [["k1", "k2"], ["k1:acme", "k2"], ["k1:*", "k2"]])
+def test_a_bare_key_beside_other_keys_is_refused_at_start_up(keys: list[str]) -> None:
+    # SPASIBO_API_KEYS=tenant1,tenant2 written before keys had scopes: each would act as every company
+    with pytest.raises(ValidationError, match="each must name what it may act for"):
+        ServiceSettings(api_keys=keys)
 
 
 def test_keys_are_bound_to_companies_in_the_environment(monkeypatch) -> None:
-    monkeypatch.setenv("SPASIBO_API_KEYS", "k1:acme+globex, k2:*, k3")
+    monkeypatch.setenv("SPASIBO_API_KEYS", "k1:acme+globex, k2:*")
     settings = ServiceSettings()
     assert [parse_key_entry(entry) for entry in settings.api_keys] == [
         ("k1", KeyGrant(frozenset({"acme", "globex"}))),
         ("k2", KeyGrant(None)),
-        ("k3", KeyGrant(None)),
     ]
 
 

@@ -36,7 +36,7 @@ TENANT_KEY = "tenant-key"  # bound to company "default": every other company is 
 @pytest.fixture(scope="module")
 def served() -> Iterator[ServeProcess]:
     """``spasibo serve`` with an admin key and a key bound to one company."""
-    process = start_serve({"SPASIBO_API_KEYS": f"{API_KEY},{TENANT_KEY}:default"})
+    process = start_serve({"SPASIBO_API_KEYS": f"{API_KEY}:*,{TENANT_KEY}:default"})
     yield process
     stop_serve(process)
 

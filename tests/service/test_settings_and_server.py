@@ -12,10 +12,10 @@ from spasibo.service.settings import ServiceSettings
 
 
 def test_lists_come_comma_separated_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SPASIBO_API_KEYS", "one, two ,")
+    monkeypatch.setenv("SPASIBO_API_KEYS", "one:acme, two:* ,")
     monkeypatch.setenv("SPASIBO_COMPANIES", "acme,globex")
     settings = ServiceSettings()
-    assert settings.api_keys == ["one", "two"]
+    assert settings.api_keys == ["one:acme", "two:*"]
     assert settings.companies == ["acme", "globex"]
 
 

@@ -2,7 +2,8 @@
 
 An entry is ``<key>:<company>+<company>...`` (the key may act for those companies only), ``<key>:*`` (an
 admin key: every company, and the session list of all of them) or a bare ``<key>``, which is an admin key
-too, so a single-operator configuration written before keys had scopes keeps working. The scope starts
+too, so a single-operator configuration written before keys had scopes keeps working; a bare key is refused
+beside other keys (``ServiceSettings``), where it would let a tenant act as any company. The scope starts
 after the key's last ``:`` (company ids never contain one).
 """
 
@@ -55,6 +56,11 @@ def parse_key_entry(entry: str) -> tuple[str, KeyGrant]:
             f"SPASIBO_API_KEYS entry {_hint(entry)!r}: after ':' expected '*' or company ids joined by "
             f"'+' ({error})"
         ) from None
+
+
+def is_bare_key_entry(entry: str) -> bool:
+    """True for an entry that names no scope (an admin key written the way keys were before scopes)."""
+    return SCOPE_SEPARATOR not in entry
 
 
 def _hint(entry: str) -> str:

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from spasibo.service.keys import parse_key_entry
+from spasibo.service.keys import is_bare_key_entry, parse_key_entry
 from spasibo.service.shared_redis import DEFAULT_REDIS_TIMEOUT_S
 from spasibo.whatsapp.settings import PoolSettings
 
@@ -127,6 +127,13 @@ class ServiceSettings(BaseSettings):
     def _keys_name_their_companies(cls, value: list[str]) -> list[str]:
         for entry in value:
             parse_key_entry(entry)  # raises naming the entry (its key hidden)
+        if len(value) > 1 and any(is_bare_key_entry(entry) for entry in value):
+            # several keys mean several callers: an unbound one would let a tenant act as any company
+            raise ValueError(
+                "with several keys each must name what it may act for: 'key:acme' (or "
+                "'key:acme+globex') for a tenant, 'key:*' for an admin; a bare key is accepted "
+                "only as the single key"
+            )
         return value
 
     @property

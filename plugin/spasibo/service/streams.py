@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from typing import Any
+from typing import Any, cast
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
@@ -27,6 +27,7 @@ from spasibo.service.metrics import ServiceMetrics
 from spasibo.service.shared_redis import DEFAULT_REDIS_TIMEOUT_S, connect_redis
 from spasibo.service.webhooks import DeadLetter, WebhookSender
 
+_Entries = list[tuple[str, dict[str, Any] | None]]  # a stream's entries: (id, fields or None if trimmed)
 log = logging.getLogger(__name__)
 
 GROUP = "webhooks"
@@ -131,7 +132,8 @@ class RedisOutbox:
                 log.warning("reading events from Redis failed: %s; retrying", error)
                 await asyncio.sleep(1.0)
                 continue
-            for _stream, entries in answer or []:
+            # redis-py's annotation of this answer differs between releases; its shape (RESP2) does not
+            for _stream, entries in cast(list[tuple[str, _Entries]], answer or []):
                 self._take(entries)
 
     async def _claim_abandoned(self) -> None:
@@ -157,7 +159,7 @@ class RedisOutbox:
                 log.info("claimed %d events abandoned by another consumer", len(claimed))
             self._take(claimed)
 
-    def _take(self, entries: list[tuple[str, dict[str, Any] | None]]) -> None:
+    def _take(self, entries: _Entries) -> None:
         for entry_id, fields in entries:
             if entry_id in self._in_flight:
                 continue
