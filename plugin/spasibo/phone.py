@@ -8,7 +8,7 @@ and the service are its only users), so it is imported when a number is normalis
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spasibo.errors import SpasiboError
 from spasibo.extras import missing_extra
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import phonenumbers
 
 DEFAULT_REGION = "RU"
+NORMALIZED_CACHE_SIZE = 4096
 _MASK_KEEP_HEAD = 4  # country code and operator prefix stay readable in logs
 _MASK_KEEP_TAIL = 2
 
@@ -53,15 +54,39 @@ def normalize_phone(raw: str, default_region: str = DEFAULT_REGION) -> str:
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidPhoneError(f"phone: expected a phone number such as '+79001234567', got {raw!r}")
     text = raw.strip()
-    number = _parse_valid(text, default_region)
-    if number is None and not text.startswith("+"):
-        number = _parse_valid("+" + text, None)
-    if number is None:
+    digits = _recent.get((text, default_region))
+    if digits is None:
+        digits = _e164_digits(phonenumbers, text, default_region)
+        _remember(text, default_region, digits)
+    if digits is None:
         raise InvalidPhoneError(
             f"phone: {mask_phone(text)!r} is not a valid phone number "
             f"(read in region {default_region} and as an international number)"
         )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
+    return digits
+
+
+# Parsing is most of a reaction request's CPU, and one request normalises its customer's number up to three
+# times (as given, then the digits as the chat, then again to send): recent answers are kept, each also under
+# its own digits, which normalise to themselves.
+_recent: dict[tuple[str, str], str | None] = {}
+
+
+def _remember(text: str, region: str, digits: str | None) -> None:
+    if len(_recent) >= NORMALIZED_CACHE_SIZE:
+        _recent.clear()  # bounded; refilled by the next requests
+    _recent[(text, region)] = digits
+    if digits is not None:
+        _recent[(digits, region)] = digits
+
+
+def _e164_digits(phonenumbers: Any, text: str, default_region: str) -> str | None:
+    number = _parse_valid(text, default_region)
+    if number is None and not text.startswith("+"):
+        number = _parse_valid("+" + text, None)
+    if number is None:
+        return None
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)).lstrip("+")
 
 
 def mask_phone(phone: str | None) -> str:
