@@ -14,8 +14,7 @@ from spasibo.phrases import builtin_packs
 
 _PIECES = st.sampled_from(
     ["спасибо", "спс", "спаибо", "СПАСИБООО", "от души", "благодарю", "ерфтлы", "cgfcb,j", "🙏", "дякую",
-     "рахмет", "ну", "не", "адрес", "можно?", " ", ", ", ". ", "«", "»", "ё", "пасиб", "сенкс", "мерси",
-     "при", "премнога", "много", "сппасиббо", "меня", "с", "шоколадко", "благодарность", "-", "5"]
+     "рахмет", "ну", "не", "адрес", "можно?", " ", ", ", ". ", "«", "»", "ё", "пасиб", "сенкс", "мерси"]
 )  # fmt: skip
 
 
@@ -46,16 +45,3 @@ def test_a_typo_keeps_one_end_of_the_word():
 
 def test_latin_letters_always_take_the_full_path():
     assert builtin_prefilter().may_match("Type-C")
-
-
-def test_a_typo_tolerant_words_first_letters_count_only_where_such_a_word_starts():
-    assert not builtin_prefilter().may_match("при встрече и под дождём")  # "признателен", "подякувати"
-
-
-def test_a_typo_tolerant_words_last_letters_count_only_where_such_a_word_ends():
-    assert not builtin_prefilter().may_match("много всего")  # "премного"
-    assert builtin_prefilter().may_match("прeмного")  # a Latin e: the full path
-
-
-def test_doubled_letters_keep_a_piece():
-    assert builtin_prefilter().may_match("сппасиббо")
