@@ -30,7 +30,7 @@ CONTENT_KINDS = (Kind.WORD, Kind.EMOJI)
 # how a word was read before it matched; each reading costs a little confidence
 READING_PENALTY = {"exact": 0.0, "fuzzy": 8.0, "layout": 10.0, "translit": 10.0}
 _FUZZY_PENALTY_PER_EDIT = 8.0
-MIN_FUZZY_CHARS = 6  # "спаси" is one letter from "спасиб" and means "save": short words match exactly
+_MIN_FUZZY_LEN = 6  # "спаси" is one letter from "спасиб" and means "save": short words match exactly
 _ANCHOR_MIN_CHARS = 3  # "от" is in too many words to tell anything
 _MIN_ALTERNATIVE_LEN = 3  # "ty" on the other layout is "ен": too short to mean anything
 # A letter typed twice: two such runs in one word are stretching ("спаасибоо"), not spelling.
@@ -132,7 +132,7 @@ class PhraseMatcher:
         if word in self._by_first:
             return word, 0
         if (
-            len(word) < MIN_FUZZY_CHARS
+            len(word) < _MIN_FUZZY_LEN
             or len(word) > self._max_fuzzy_len
             or word in self._lookalikes
             or (word[:_AFFIX_LEN] not in self._heads and word[-_AFFIX_LEN:] not in self._tails)
