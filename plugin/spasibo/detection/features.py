@@ -119,11 +119,18 @@ def _finder_features(features: list[str], candidate: Candidate) -> None:
     features.append("n:" + str(min(len(matches), 3)))
     if matches and all(match.phrase.weak for match in matches):
         features.append("weak_only")
+    # one pass over the tokens: how many words, where the first and the last one stand
+    count, first_word, last_word = 0, -1, -1
+    for index, token in enumerate(candidate.tokens):
+        if token.kind in _WORD_KINDS:
+            count += 1
+            if first_word < 0:
+                first_word = index
+            last_word = index
     if matches:
-        before = any(t.kind in _WORD_KINDS for t in candidate.tokens[: matches[0].first])
-        after = any(t.kind in _WORD_KINDS for t in candidate.tokens[matches[-1].last :])
+        before = 0 <= first_word < matches[0].first
+        after = last_word >= matches[-1].last
         features.append("pos:" + _POSITIONS[before, after])
-    count = sum(1 for t in candidate.tokens if t.kind in _WORD_KINDS)
     features.append("len:" + next((name for limit, name in _LENGTH_BUCKETS if count <= limit), "33+"))
     features.extend(sorted({"rule:" + hit.id for hit in candidate.hits}))
     if candidate.needs_reply:
