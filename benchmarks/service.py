@@ -32,7 +32,7 @@ from pathlib import Path
 
 import httpx
 
-from spasibo.testing.service import ServeProcess, free_port, start_serve, stop_serve
+from spasibo.testing.service import ServeProcess, free_port, launch, start_serve, stop_serve
 from spasibo.testing.webhooks import WebhookReceiver
 
 API_KEY = "benchmark-key"
@@ -90,18 +90,7 @@ def cpu_s(pid: int) -> float:
 
 def start_floor() -> ServeProcess:
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-c", FLOOR_APP, str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if httpx.get(f"{url}/ready", timeout=1.0).status_code == 200:
-                return ServeProcess(process, url)
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("the floor server did not start")
+    return launch([sys.executable, "-c", FLOOR_APP, str(port)], port)
 
 
 def wrk(url: str, concurrency: int, duration_s: int, script: Path) -> tuple[int, float, float, int]:

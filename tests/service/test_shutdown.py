@@ -63,7 +63,7 @@ async def test_sigterm_answers_every_request_in_flight_then_exits() -> None:
         answers = await asyncio.gather(*in_flight)
         late_answers = await asyncio.gather(*late)
         exit_code = await asyncio.to_thread(served.process.wait, 10)
-        log = served.process.stderr.read().decode() if served.process.stderr else ""
+        log = served.log()
     finally:
         stop_serve(served)
     assert answers == ["200"] * IN_FLIGHT_REQUESTS, answers

@@ -26,17 +26,46 @@ def free_port() -> int:
 
 @dataclass
 class ServeProcess:
-    """A running ``spasibo serve`` subprocess and its base URL; its stderr is a pipe (the server log)."""
+    """A running server subprocess, its base URL and the file its stderr (the server log) goes to.
+
+    The log is a file, not a pipe: a pipe nobody reads fills up and stalls a chatty server mid-test.
+    """
 
     process: subprocess.Popen[bytes]
     url: str
+    log_path: Path
+
+    def log(self) -> str:
+        """What the server has logged so far."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def launch(command: list[str], port: int, env: dict[str, str] | None = None) -> ServeProcess:
+    """Start ``command``, a server on ``port``, logging to a temporary file; return once ``/ready`` is 200.
+
+    Raises ``RuntimeError`` with the server's log when it exits or is not ready within ``STARTUP_TIMEOUT_S``.
+    """
+    log_path = Path(tempfile.mkdtemp(prefix="spasibo-serve-")) / "server.log"
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log_file)
+    served = ServeProcess(process, f"http://127.0.0.1:{port}", log_path)
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(f"{served.url}/ready", timeout=1.0).status_code == 200:
+                return served
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    process.wait()
+    raise RuntimeError(f"{' '.join(command)} did not become ready:\n{served.log()}")
 
 
 def start_serve(api_key: str, env: dict[str, str] | None = None) -> ServeProcess:
     """Start ``spasibo serve --fake-whatsapp`` serving company ``default``; return once ``/ready`` is 200.
 
     ``env`` adds or overrides ``SPASIBO_*`` variables. Raises ``RuntimeError`` with the server's log when it
-    exits or is not ready within ``STARTUP_TIMEOUT_S``.
+    exits or is not ready within ``STARTUP_TIMEOUT_S``; ``ServeProcess.log()`` reads the log later.
     """
     port = free_port()
     full_env = {
@@ -50,23 +79,7 @@ def start_serve(api_key: str, env: dict[str, str] | None = None) -> ServeProcess
         ),
         **(env or {}),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "spasibo", "serve", "--fake-whatsapp"],
-        env=full_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if httpx.get(f"{url}/ready", timeout=1.0).status_code == 200:
-                return ServeProcess(process, url)
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    log = process.communicate()[1].decode(errors="replace")
-    raise RuntimeError(f"spasibo serve did not become ready:\n{log}")
+    return launch([sys.executable, "-m", "spasibo", "serve", "--fake-whatsapp"], port, full_env)
 
 
 def stop_serve(served: ServeProcess) -> None:
@@ -78,5 +91,3 @@ def stop_serve(served: ServeProcess) -> None:
         except subprocess.TimeoutExpired:
             served.process.kill()
             served.process.wait()
-    if served.process.stderr is not None:
-        served.process.stderr.close()
