@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from spasibo.detection.evaluation import LabelledMessage, Scores, score_verdicts
 from spasibo.models import Verdict
 from training.corpora import FROZEN, Line, read_lines
 
@@ -36,13 +37,6 @@ class Figures:
     ece_gratitude: float
     ece_closing: float
     misses: list[str] = field(default_factory=list)
-
-
-def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
 
 
 def judged_score(verdict: Verdict) -> float:
@@ -70,56 +64,43 @@ def evaluate(lines: Iterable[Line], detect: Callable[[str], Verdict]) -> Figures
 
 def evaluate_verdicts(judged: Sequence[tuple[Line, Verdict]]) -> Figures:
     """Measure verdicts against the lines they were given for."""
-    lines = [line for line, _ in judged]
-    verdicts = [verdict for _, verdict in judged]
-    tp = fp = fn = 0
-    closing_right = closing_total = 0
-    per_category: dict[str, list[int]] = {}
-    misses: list[str] = []
-    gratitude_pairs: list[tuple[float, bool]] = []
-    closing_pairs: list[tuple[float, bool]] = []
-    for line, verdict in zip(lines, verdicts, strict=True):
-        said = verdict.gratitude
-        tp += said and line.thanks
-        fp += said and not line.thanks
-        fn += line.thanks and not said
-        right = said == line.thanks
-        if line.thanks:
-            closing_total += 1
-            closing_ok = said and verdict.closing == line.closing
-            closing_right += closing_ok
-            right = right and closing_ok
-            if said:
-                closing_pairs.append((verdict.closing_score / 100, line.closing))
-        gratitude_pairs.append((judged_score(verdict) / 100, line.thanks))
-        tally = per_category.setdefault(line.category, [0, 0])
-        tally[0] += right
-        tally[1] += 1
-        if not right:
-            misses.append(
-                f"{line.source} {int(line.thanks)}/{int(line.closing)} {line.text[:100]!r} -> "
-                f"gratitude={said} closing={verdict.closing} score={verdict.score} "
-                f"reason={verdict.reason} rule={verdict.rule}"
-            )
-    precision, recall, f1 = _prf(tp, fp, fn)
+    # the counts are spasibo eval's; what is added here is the curve by min_score and the calibration error
+    scores = score_verdicts(
+        (LabelledMessage(line.text, line.thanks, line.closing, line.category, number), verdict)
+        for number, (line, verdict) in enumerate(judged)
+    )
+    gratitude_pairs = [(judged_score(verdict) / 100, line.thanks) for line, verdict in judged]
+    closing_pairs = [
+        (verdict.closing_score / 100, line.closing)
+        for line, verdict in judged
+        if line.thanks and verdict.gratitude
+    ]
+    thanks_total = sum(1 for _, label in gratitude_pairs if label)
     curve = []
     for min_score in CURVE_MIN_SCORES:
         ctp = sum(1 for (p, y) in gratitude_pairs if y and p * 100 >= min_score and p > 0)
         cfp = sum(1 for (p, y) in gratitude_pairs if not y and p * 100 >= min_score and p > 0)
-        cfn = sum(1 for (p, y) in gratitude_pairs if y) - ctp
-        cp, cr, cf = _prf(ctp, cfp, cfn)
-        curve.append({"min_score": min_score, "precision": cp, "recall": cr, "f1": cf})
+        at = Scores(true_positive=ctp, false_positive=cfp, false_negative=thanks_total - ctp)
+        curve.append({"min_score": min_score, "precision": at.precision, "recall": at.recall, "f1": at.f1})
     return Figures(
-        lines=len(lines),
-        precision=precision,
-        recall=recall,
-        f1=f1,
-        closing_accuracy=closing_right / closing_total if closing_total else 1.0,
-        categories={name: right / total for name, (right, total) in sorted(per_category.items())},
+        lines=len(judged),
+        precision=scores.precision,
+        recall=scores.recall,
+        f1=scores.f1,
+        closing_accuracy=scores.closing_accuracy,
+        categories=scores.category_accuracy(),
         curve=curve,
         ece_gratitude=expected_calibration_error(gratitude_pairs),
         ece_closing=expected_calibration_error(closing_pairs),
-        misses=misses,
+        misses=[_describe_miss(judged[miss.message.line][0], miss.verdict) for miss in scores.misses],
+    )
+
+
+def _describe_miss(line: Line, verdict: Verdict) -> str:
+    return (
+        f"{line.source} {int(line.thanks)}/{int(line.closing)} {line.text[:100]!r} -> "
+        f"gratitude={verdict.gratitude} closing={verdict.closing} score={verdict.score} "
+        f"reason={verdict.reason} rule={verdict.rule}"
     )
 
 

@@ -102,9 +102,13 @@ def read_corpus(path: str | Path) -> list[LabelledMessage]:
 
 def score(messages: Iterable[LabelledMessage], judge: Callable[[str], Verdict]) -> Scores:
     """Run ``judge`` on every message and count what it got right."""
+    return score_verdicts((message, judge(message.text)) for message in messages)
+
+
+def score_verdicts(judged: Iterable[tuple[LabelledMessage, Verdict]]) -> Scores:
+    """Count what verdicts already given (each with the message it was given for) got right."""
     scores = Scores()
-    for message in messages:
-        verdict = judge(message.text)
+    for message, verdict in judged:
         said = verdict.gratitude
         right = said == message.thanks
         if message.thanks:
