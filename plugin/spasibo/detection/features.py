@@ -12,8 +12,10 @@ tokens (lower case, ё→е, stretched letters collapsed), with the matched than
   other word is a pleasantry, ``q`` for a question mark, ``!`` for an exclamation mark.
 
 Only words within ``word_window`` words of a phrase are read, so a long message costs no more than a short
-one. Features count (a word twice is its weight twice), which lets the runtime add up a word's character
-n-grams once per distinct word and remember the sum.
+one. A feature counts once however often it occurs, and so does a word (with its unigram and character
+n-grams, which the runtime adds up once per distinct word and remembers): counts let a writer's style pile up
+(every full stop of a punctuated Reddit comment pushed it towards "insincere"), presence generalises better
+to writers the judge has not seen (cross-fitted log loss 0.211 → 0.206, on Reddit text 0.572 → 0.539).
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ def candidate_features(candidate: Candidate, config: FeatureConfig) -> Candidate
     features = ["w:" + item for item in sequence if item not in word_set]
     features.extend(f"b:{left} {right}" for left, right in pairwise(sequence))
     _finder_features(features, candidate)
-    return CandidateFeatures(features, words)
+    return CandidateFeatures(list(dict.fromkeys(features)), list(dict.fromkeys(words)))
 
 
 def word_features(word: str, config: FeatureConfig) -> list[str]:
@@ -106,7 +108,8 @@ def word_features(word: str, config: FeatureConfig) -> list[str]:
 
 
 def all_features(found: CandidateFeatures, config: FeatureConfig) -> list[str]:
-    """Every feature once per occurrence, the words' own included (for training and explanations)."""
+    """The candidate's features and each distinct word's own ones, as the runtime adds them up (a character
+    n-gram two different words share counts twice); for training and explanations."""
     return [*found.features, *(feature for word in found.words for feature in word_features(word, config))]
 
 
