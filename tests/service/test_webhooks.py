@@ -166,8 +166,7 @@ async def test_a_full_in_memory_queue_drops_events_and_counts_them() -> None:
 
 def test_retry_waits_are_jittered_below_an_exponential_cap() -> None:
     sender = WebhookSender(
-        WebhookTargets("http://127.0.0.1:9/", {}),
-        secret="s",
+        WebhookTargets("http://127.0.0.1:9/", {}, secret="s"),
         metrics=ServiceMetrics(),
         timeout_s=1,
         max_attempts=5,
