@@ -160,7 +160,7 @@ async def test_a_full_in_memory_queue_drops_events_and_counts_them() -> None:
             assert receiver.hold is not None
             receiver.hold.set()
             await receiver.wait_for(3)
-    assert "spasibo_events_dropped_total 7.0" in metrics
+    assert 'spasibo_events_dropped_total{reason="queue_full"} 7.0' in metrics
     assert 'spasibo_events_published_total{type="message"} 10.0' in metrics
 
 

@@ -48,7 +48,8 @@ class ServiceMetrics:
         )
         self.events_dropped = Counter(
             "spasibo_events_dropped",
-            "Inbound events dropped because the in-memory queue was full",
+            "Inbound events never delivered, by reason: queue_full, shutdown (in memory), redis_unreachable",
+            ["reason"],
             registry=self.registry,
         )
         self.events_delivered = Counter(
