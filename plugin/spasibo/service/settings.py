@@ -64,7 +64,7 @@ class ServiceSettings(BaseSettings):
     # inbound events: signed webhooks, through the in-memory queue or (with redis_url) a Redis Stream
     webhook_url: str | None = Field(default=None, pattern=r"^https?://")  # every company's events
     webhook_urls: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)  # "acme=https://…,…"
-    webhook_secret: str | None = None  # signs every webhook (X-Spasibo-Signature) a company has no own for
+    webhook_secret: str | None = None  # signs (X-Spasibo-Signature) for every company without its own
     webhook_secrets: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)  # "acme=s3cret,…"
     webhook_timeout_s: float = Field(default=5.0, gt=0)
     webhook_max_attempts: int = Field(default=8, ge=1)
