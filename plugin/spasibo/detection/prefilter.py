@@ -14,22 +14,23 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from spasibo.detection.matcher import Phrase, PhraseMatcher
+from spasibo.detection.matcher import PhraseMatcher
 from spasibo.detection.normalize import LAYOUT_HINT_RE, WORD_RE, word_form
 
 _MEMO_WORDS = 100_000  # distinct words remembered before the memo starts over
 
 
 class _Vocabulary:
-    """What the words seen so far can be: all of them, those that start phrases, and those that can stand
-    for each later phrase word. Replaced whole when full, so a reader holding the old one stays
-    consistent."""
+    """What the words seen so far can be: all of them, those that are a one-word phrase, the later words of
+    the longer phrases each other word starts, and the words that can stand for each later phrase word.
+    Replaced whole when full, so a reader holding the old one stays consistent."""
 
-    __slots__ = ("known", "later", "starters")
+    __slots__ = ("known", "later", "phrases", "starters")
 
     def __init__(self) -> None:
         self.known: set[str] = set()
-        self.starters: dict[str, list[Phrase]] = {}
+        self.phrases: set[str] = set()
+        self.starters: dict[str, list[tuple[str, ...]]] = {}
         self.later: defaultdict[str, set[str]] = defaultdict(set)
 
 
@@ -60,6 +61,8 @@ class Prefilter:
         vocabulary = self._vocabulary
         if not vocabulary.known.issuperset(words):
             vocabulary = self._learn(words)
+        if not vocabulary.phrases.isdisjoint(words):
+            return True
         starters = vocabulary.starters.keys() & words
         if starters and self._phrase_may_follow(starters, words, vocabulary):
             return True
@@ -69,8 +72,8 @@ class Prefilter:
         """True when one of the phrases these words start has all its later words among ``words``."""
         later, symbols = vocabulary.later, self._symbols_later
         for starter in starters:
-            for phrase in vocabulary.starters[starter]:
-                if all(word in symbols or not later[word].isdisjoint(words) for word in phrase.words[1:]):
+            for rest in vocabulary.starters[starter]:
+                if all(word in symbols or not later[word].isdisjoint(words) for word in rest):
                     return True
         return False
 
@@ -85,13 +88,12 @@ class Prefilter:
         for word in new:
             vocabulary.known.add(word)
             form = word_form(word)
-            phrases = [
-                phrase
-                for target in dict.fromkeys(target for target, _, _ in matcher.readings_of(form))
-                for phrase in matcher.phrases_from(target)
-            ]
-            if phrases:
-                vocabulary.starters[word] = phrases
+            targets = {target for target, _, _ in matcher.readings_of(form)}
+            rests = {phrase.words[1:] for target in targets for phrase in matcher.phrases_from(target)}
+            if () in rests:
+                vocabulary.phrases.add(word)
+            elif rests:
+                vocabulary.starters[word] = sorted(rests)
             if form in self._later_words:
                 vocabulary.later[form].add(word)
             for target, limit in self._later_by_length.get(len(form), ()):
