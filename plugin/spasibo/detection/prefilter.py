@@ -48,7 +48,7 @@ class Prefilter:
         # phrase words that are not words (emoji) are tokens of their own: looked for in the text
         phrase_words = [*matcher.first_words(), *self._later_words]
         symbols = sorted({word for word in phrase_words if not WORD_RE.fullmatch(word)})
-        self._symbols_later = frozenset(symbols) & self._later_words.keys()
+        self._symbols_later = frozenset(symbols).intersection(self._later_words)
         self._beyond_words = re.compile("|".join([LAYOUT_HINT_RE.pattern, *map(re.escape, symbols)]))
         self._vocabulary = _Vocabulary()
 
