@@ -2,9 +2,9 @@
 
 The service sends every webhook with three headers: ``X-Spasibo-Event-Id`` (dedupe on it: delivery is at least
 once), ``X-Spasibo-Timestamp`` (Unix seconds) and ``X-Spasibo-Signature: v1=<hex>``, the HMAC-SHA256 of
-``f"{timestamp}.".encode() + body`` under the shared secret (``SPASIBO_WEBHOOK_SECRET``). A bot checks it with
-``verify_webhook(secret, headers, body)`` before trusting the body; it lives here, outside ``service/``, so a
-bot needs no server dependencies to use it.
+``f"{timestamp}.".encode() + body`` under the company's secret (its entry in ``SPASIBO_WEBHOOK_SECRETS``,
+else ``SPASIBO_WEBHOOK_SECRET``). A bot checks it with ``verify_webhook(secret, headers, body)`` before
+trusting the body; it lives here, outside ``service/``, so a bot needs no server dependencies to use it.
 """
 
 from __future__ import annotations

@@ -65,12 +65,15 @@ def sender_options(app: Spasibo) -> dict[str, object]:
 
 
 def webhook_secret(options: HttpOptions) -> str:
-    """The shared secret: ``SPASIBO_WEBHOOK_SECRET``, else ``[bot.http] webhook_secret``."""
+    """The secret the service signs this bot's company's webhooks with: ``SPASIBO_WEBHOOK_SECRET``, else
+    ``[bot.http] webhook_secret``.
+    """
     secret = os.environ.get(SECRET_ENV, "").strip() or options.webhook_secret
     if not secret:
         raise ConfigError(
-            f"{SECRET_ENV} is not set: give the bot the same secret as the service's {SECRET_ENV}, so it "
-            "can check that webhooks come from the service"
+            f"{SECRET_ENV} is not set: give the bot the secret the service signs its company's webhooks "
+            f"with (the company's entry in the service's SPASIBO_WEBHOOK_SECRETS, else its {SECRET_ENV}), "
+            "so it can check that webhooks come from the service"
         )
     return secret
 

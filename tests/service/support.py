@@ -17,7 +17,7 @@ from spasibo.service.fake import fake_client_factory
 from spasibo.service.settings import ServiceSettings
 from spasibo.testing.service import ServeProcess, stop_serve
 from spasibo.testing.service import start_serve as _start_serve
-from spasibo.testing.whatsapp import FakeClientFactory
+from spasibo.testing.whatsapp import FakeClientFactory, ManualClock
 from spasibo.whatsapp.client import ClientFactory
 from spasibo.whatsapp.pool import SessionPool
 
@@ -55,15 +55,19 @@ class Service:
 
 
 @asynccontextmanager
-async def running_service(**overrides: Any) -> AsyncIterator[Service]:
+async def running_service(clock: ManualClock | None = None, **overrides: Any) -> AsyncIterator[Service]:
     """The real app (settings ``BASE_SETTINGS`` + ``overrides``) through ``httpx.ASGITransport``; its session
-    registry is a file in a temporary directory unless ``session_registry_path`` is given.
+    registry is a file in a temporary directory unless ``session_registry_path`` is given. With ``clock`` the
+    pool runs on that manual clock and probes the fake network (``service.factory.network``).
     """
     with tempfile.TemporaryDirectory(prefix="spasibo-registry-") as registry_dir:
         overrides.setdefault("session_registry_path", str(Path(registry_dir) / "sessions.json"))
         settings = ServiceSettings(**{**BASE_SETTINGS, **overrides})
         factory = fake_client_factory(settings.fake_send_delay_s)
-        pool = SessionPool(settings.pool_settings(), client_factory=cast(ClientFactory, factory))
+        timing: dict[str, Any] = {}
+        if clock is not None:
+            timing = {"clock": clock.now, "sleep": clock.sleep, "reach": factory.network.reach}
+        pool = SessionPool(settings.pool_settings(), client_factory=cast(ClientFactory, factory), **timing)
         app = create_app(settings, pool)
         async with app.router.lifespan_context(app):
             # Starlette re-raises an unexpected error after sending its 500 (for the server's log); the

@@ -160,14 +160,13 @@ async def test_a_full_in_memory_queue_drops_events_and_counts_them() -> None:
             assert receiver.hold is not None
             receiver.hold.set()
             await receiver.wait_for(3)
-    assert "spasibo_events_dropped_total 7.0" in metrics
+    assert 'spasibo_events_dropped_total{reason="queue_full"} 7.0' in metrics
     assert 'spasibo_events_published_total{type="message"} 10.0' in metrics
 
 
 def test_retry_waits_are_jittered_below_an_exponential_cap() -> None:
     sender = WebhookSender(
-        WebhookTargets("http://127.0.0.1:9/", {}),
-        secret="s",
+        WebhookTargets("http://127.0.0.1:9/", {}, secret="s"),
         metrics=ServiceMetrics(),
         timeout_s=1,
         max_attempts=5,

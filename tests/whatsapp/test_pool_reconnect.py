@@ -143,9 +143,10 @@ async def test_offline_first_connect_is_a_retryable_failure(pool, factory, clock
     assert pool.session("acme").state == "pairing"  # the retry connected and showed a QR
 
 
-async def test_reconnect_after_a_working_connection_starts_a_fresh_series(pool, factory, clock):
+async def test_reconnect_after_a_stable_connection_starts_a_fresh_series(pool, factory, clock, settings):
     client = await connect(pool, factory)
     for _ in range(3):
+        await clock.advance(settings.stable_connection_s)
         client.disconnect_event()
         await settle()
         await clock.advance(5)
@@ -232,17 +233,24 @@ async def test_removal_cancels_a_pending_reconnect(pool, factory, clock):
     assert pool.internal_sizes()["session_tasks"] == 0
 
 
-async def test_a_flapping_connection_stops_at_the_connect_budget(factory, clock, tmp_path):
-    settings = PoolSettings(auth_database=str(tmp_path), max_connects_per_session=3, reconnect_jitter_ratio=0)
-    async with SessionPool(settings, client_factory=factory, clock=clock.now, sleep=clock.sleep) as pool:
-        client = await connect(pool, factory)
-        for _ in range(5):  # connects, drops, reconnects: the attempt count resets each time
-            client.disconnect_event()
-            await settle()
-            await clock.advance(settings.reconnect_base_delay_s)
-            client.pair_success()
-            await settle()
-        session = pool.session("acme")
-        assert session.state == "failed"
-        assert "connect budget of 3 exhausted" in (session.terminal_reason or "")
-        assert client.connect_calls == 3
+async def test_a_flapping_connection_backs_off_to_the_slow_schedule_and_never_fails(
+    pool, factory, clock, settings
+):
+    client = await connect(pool, factory)
+    for _ in range(8):  # connects, drops at once, reconnects: each reconnect would leak a neonize handle
+        client.disconnect_event()
+        await clock.advance(settings.offline_retry_interval_s)
+        client.pair_success()
+        await settle()
+    assert [s for s in clock.sleeps if s not in (settings.pairing_timeout_s, settings.health_interval_s)] == [
+        5,
+        10,
+        20,
+        40,
+        80,
+        300,
+        300,
+        300,
+    ]
+    session = pool.session("acme")
+    assert (session.state, session.terminal_reason, session.connects) == ("connected", None, 9)

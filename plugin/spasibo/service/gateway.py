@@ -81,13 +81,16 @@ def build_gateway(settings: ServiceSettings, pool: SessionPool, metrics: Service
 
 def build_outbox(settings: ServiceSettings, metrics: ServiceMetrics) -> Outbox:
     """The outbox the settings ask for, with a webhook sender when a webhook URL is configured."""
-    targets = WebhookTargets(settings.webhook_url, settings.webhook_urls)
+    targets = WebhookTargets(
+        settings.webhook_url,
+        settings.webhook_urls,
+        secret=settings.webhook_secret,
+        secrets=settings.webhook_secrets,
+    )
     sender = None
     if targets.any:
-        assert settings.webhook_secret is not None  # the settings refuse a URL without a secret
         sender = WebhookSender(
             targets,
-            secret=settings.webhook_secret,
             metrics=metrics,
             timeout_s=settings.webhook_timeout_s,
             max_attempts=settings.webhook_max_attempts,

@@ -48,7 +48,8 @@ class ServiceMetrics:
         )
         self.events_dropped = Counter(
             "spasibo_events_dropped",
-            "Inbound events dropped because the in-memory queue was full",
+            "Inbound events never delivered, by reason: queue_full, shutdown (in memory), redis_unreachable",
+            ["reason"],
             registry=self.registry,
         )
         self.events_delivered = Counter(
@@ -75,6 +76,19 @@ class ServiceMetrics:
         self.breakers = Gauge(
             "spasibo_breakers", "Circuit breakers by state", ["state"], registry=self.registry
         )
+        self.connects = Gauge(
+            "spasibo_whatsapp_connects",
+            "neonize connects since start; each holds a database handle until the process ends",
+            registry=self.registry,
+        )
+        self.reconnects = Gauge(
+            "spasibo_whatsapp_reconnects", "Reconnects tried since start", registry=self.registry
+        )
+        self.unreachable = Gauge(
+            "spasibo_whatsapp_unreachable",
+            "Reconnects not tried since start because WhatsApp was unreachable (nothing leaked)",
+            registry=self.registry,
+        )
 
     def render(self, pool: SessionPool) -> bytes:
         """The text exposition format, with the session and breaker gauges read from ``pool`` now."""
@@ -83,4 +97,7 @@ class ServiceMetrics:
             self.sessions.labels(state.value).set(stats.sessions_by_state.get(state.value, 0))
         for breaker in BreakerState:
             self.breakers.labels(breaker.value).set(stats.breakers_by_state.get(breaker.value, 0))
+        self.connects.set(stats.connects)
+        self.reconnects.set(stats.reconnects)
+        self.unreachable.set(stats.unreachable)
         return generate_latest(self.registry)

@@ -101,6 +101,9 @@ class SessionAnswer(BaseModel):
     breakerState: str
     breakerRetryAfterS: float
     reconnectAttempt: int
+    connects: int = Field(
+        description="neonize connects this session made; each holds a database handle until the process ends"
+    )
     lastError: str | None = None
     terminalReason: str | None = None
 

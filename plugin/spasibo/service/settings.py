@@ -64,7 +64,8 @@ class ServiceSettings(BaseSettings):
     # inbound events: signed webhooks, through the in-memory queue or (with redis_url) a Redis Stream
     webhook_url: str | None = Field(default=None, pattern=r"^https?://")  # every company's events
     webhook_urls: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)  # "acme=https://…,…"
-    webhook_secret: str | None = None  # signs every webhook (X-Spasibo-Signature); required with a URL
+    webhook_secret: str | None = None  # signs (X-Spasibo-Signature) for every company without its own
+    webhook_secrets: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)  # "acme=s3cret,…"
     webhook_timeout_s: float = Field(default=5.0, gt=0)
     webhook_max_attempts: int = Field(default=8, ge=1)
     webhook_backoff_base_s: float = Field(default=0.5, ge=0)
@@ -95,11 +96,24 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _webhooks_are_signed_and_claims_outlast_retries(self) -> ServiceSettings:
-        if (self.webhook_url or self.webhook_urls) and not self.webhook_secret:
-            raise ValueError("webhook_secret: required when webhook_url or webhook_urls is set")
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError("webhook_secret: required when webhook_url is set")
+        for company, secret in self.webhook_secrets.items():
+            if not secret:
+                raise ValueError(f"webhook_secrets: the secret of company {company!r} is empty")
+            if company not in self.webhook_urls and not self.webhook_url:
+                raise ValueError(
+                    f"webhook_secrets: company {company!r} has a secret but no webhook URL (webhook_urls or "
+                    "webhook_url)"
+                )
         for company, url in self.webhook_urls.items():
             if not url.startswith(("http://", "https://")):
                 raise ValueError(f"webhook_urls: {company}={url!r} is not an http(s) URL")
+            if not (self.webhook_secrets.get(company) or self.webhook_secret):
+                raise ValueError(
+                    f"webhook_secrets: company {company!r} has a webhook URL but no secret; set "
+                    f"webhook_secrets ({company}=…) or webhook_secret"
+                )
         if self.events_claim_idle_s <= self.webhook_backoff_max_s + self.webhook_timeout_s:
             raise ValueError(
                 f"events_claim_idle_s ({self.events_claim_idle_s:g}) must exceed webhook_backoff_max_s + "
@@ -107,12 +121,12 @@ class ServiceSettings(BaseSettings):
             )
         return self
 
-    @field_validator("webhook_urls", mode="before")
+    @field_validator("webhook_urls", "webhook_secrets", mode="before")
     @classmethod
-    def _company_equals_url(cls, value: object) -> object:
+    def _company_equals_value(cls, value: object) -> object:
         if isinstance(value, str):
             pairs = [item.strip().partition("=") for item in value.split(",") if item.strip()]
-            return {company.strip(): url.strip() for company, _, url in pairs}
+            return {company.strip(): text.strip() for company, _, text in pairs}
         return value
 
     @field_validator("api_keys", "companies", mode="before")

@@ -77,7 +77,7 @@ class RedisOutbox:
                     approximate=True,
                 )
         except (RedisError, TimeoutError) as error:
-            self._metrics.events_dropped.inc()
+            self._metrics.events_dropped.labels("redis_unreachable").inc()
             log.warning("event %s not queued: Redis unreachable (%s)", event.id, error)
 
     async def dead_letters(self, limit: int) -> list[DeadLetter]:

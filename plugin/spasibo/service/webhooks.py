@@ -15,7 +15,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 from pydantic import BaseModel, Field
@@ -39,21 +39,44 @@ class DeadLetter(BaseModel):
     failedAt: datetime = Field(default_factory=utc_now)
 
 
-class WebhookTargets:
-    """Where a company's events go: its own URL if configured, else the global one, else nowhere."""
+class WebhookTarget(NamedTuple):
+    """Where one company's events go and the secret that signs them."""
 
-    def __init__(self, global_url: str | None, per_company: Mapping[str, str]) -> None:
+    url: str
+    secret: str
+
+
+class WebhookTargets:
+    """Where a company's events go and what signs them: its own URL and secret if configured, else the global
+    ones, else nowhere. The settings refuse a URL that would have no secret.
+    """
+
+    def __init__(
+        self,
+        global_url: str | None,
+        per_company: Mapping[str, str],
+        *,
+        secret: str | None,
+        secrets: Mapping[str, str] | None = None,
+    ) -> None:
         self._global = global_url
         self._per_company = dict(per_company)
+        self._secret = secret
+        self._secrets = dict(secrets or {})
 
     @property
     def any(self) -> bool:
         """True when at least one URL is configured (else there is nothing to deliver)."""
         return bool(self._global or self._per_company)
 
-    def url_for(self, company_id: str) -> str | None:
-        """The webhook URL for ``company_id``'s events, or None."""
-        return self._per_company.get(company_id, self._global)
+    def target_for(self, company_id: str) -> WebhookTarget | None:
+        """The webhook URL for ``company_id``'s events and its secret, or None when it has no URL."""
+        url = self._per_company.get(company_id, self._global)
+        if url is None:
+            return None
+        secret = self._secrets.get(company_id, self._secret)
+        assert secret is not None, f"webhook URL of {company_id!r} without a secret: the settings refuse it"
+        return WebhookTarget(url, secret)
 
 
 class WebhookSender:
@@ -63,7 +86,6 @@ class WebhookSender:
         self,
         targets: WebhookTargets,
         *,
-        secret: str,
         metrics: ServiceMetrics,
         timeout_s: float,
         max_attempts: int,
@@ -74,7 +96,6 @@ class WebhookSender:
         rng: random.Random | None = None,
     ) -> None:
         self.targets = targets
-        self._secret = secret
         self._metrics = metrics
         self.max_attempts = max_attempts
         self._backoff_base_s = backoff_base_s
@@ -97,14 +118,14 @@ class WebhookSender:
         ``before_retry`` runs before each wait (the Redis outbox uses it to keep its claim on the entry).
         """
         event = json.loads(body)
-        url = self.targets.url_for(event["companyId"])
-        if url is None:
+        target = self.targets.target_for(event["companyId"])
+        if target is None:
             return None
         raw = body.encode()
         attempt = 0
         while True:
             attempt += 1
-            error, retryable = await self._attempt(url, raw, event["id"])
+            error, retryable = await self._attempt(target, raw, event["id"])
             if error is None:
                 self._delivered(event)
                 return None
@@ -117,17 +138,17 @@ class WebhookSender:
                 await before_retry()
             await self._sleep(self.backoff_s(attempt))
 
-    async def _attempt(self, url: str, body: bytes, event_id: str) -> tuple[str | None, bool]:
+    async def _attempt(self, target: WebhookTarget, body: bytes, event_id: str) -> tuple[str | None, bool]:
         """One POST: (None, _) when accepted, else (what went wrong, whether to retry)."""
         timestamp = int(time.time())
         headers = {
             "Content-Type": "application/json",
             EVENT_ID_HEADER: event_id,
             TIMESTAMP_HEADER: str(timestamp),
-            SIGNATURE_HEADER: sign_webhook(self._secret, timestamp, body),
+            SIGNATURE_HEADER: sign_webhook(target.secret, timestamp, body),
         }
         try:
-            response = await self._http.post(url, content=body, headers=headers)
+            response = await self._http.post(target.url, content=body, headers=headers)
         except httpx.TimeoutException:
             return "timeout", True
         except httpx.HTTPError as error:

@@ -7,7 +7,8 @@ reactions
 with neonize's real ``build_reaction`` (Go library, offline) and answers with real ``SendResponse`` protobufs.
 Tests drive it: ``client.show_qr()``, ``client.pair_success()``, ``client.disconnect_event()``,
 ``client.incoming_text(...)``; and script failures: ``client.connect_failures = 2``,
-``client.send_error = ...``.
+``client.send_error = ...``; or take the whole network down: ``factory.network.up = False`` (pass
+``reach=factory.network.reach`` to the pool to probe it as the real pool probes WhatsApp).
 ``ManualClock`` replaces ``time.monotonic``/``asyncio.sleep`` so backoff and timeouts run without waiting.
 """
 
@@ -52,6 +53,7 @@ OFFLINE_DIAL_ERROR = (
     "failed to dial whatsapp web websocket: failed to WebSocket dial: failed to send handshake request: Get "
     '"https://web.whatsapp.com/ws/chat": dial tcp: lookup web.whatsapp.com: no such host'
 )  # what neonize 0.5.2 reports when connecting on a machine without DNS (observed here)
+OFFLINE_PROBE_ERROR = "[Errno -3] Temporary failure in name resolution"  # asyncio's lookup, offline
 FAKE_PAIR_CODE = "ABCD-EFGH"
 
 _builder: Any = None
@@ -90,6 +92,22 @@ class FakeEvent:
         return callback
 
 
+class FakeNetwork:
+    """The network fake clients connect through: while ``up`` is False every connect fails like an offline
+    machine and ``reach`` (a ``SessionPool`` ``reach`` probe) raises as the real TCP probe would.
+    """
+
+    def __init__(self) -> None:
+        self.up = True
+        self.probes = 0
+
+    async def reach(self) -> None:
+        """Return if the network is up, else raise ``OSError``; count every probe."""
+        self.probes += 1
+        if not self.up:
+            raise OSError(OFFLINE_PROBE_ERROR)
+
+
 class FakeWhatsAppClient:
     """Stands in for ``neonize.aioze.client.NewAClient`` without a network (see the module docstring)."""
 
@@ -111,6 +129,7 @@ class FakeWhatsAppClient:
         self.logged_in = False  # a stored login: connect() reports Connected instead of a QR
         self.auto_events = True  # connect() emits the QR (or Connected) by itself
         self.connect_failures = 0  # this many next connects fail like an offline machine
+        self.network = FakeNetwork()  # the factory's shared one for its clients
         self.pair_phone_error: str | None = None
         self.send_error: str | None = None
         self.send_gate: asyncio.Event | None = None  # sends wait for it (to keep them in flight)
@@ -131,8 +150,8 @@ class FakeWhatsAppClient:
         """Start the connection task, which runs until ``stop()`` (or fails at once when scripted to)."""
         self.connect_calls += 1
         loop = asyncio.get_running_loop()
-        if self.connect_failures > 0:
-            self.connect_failures -= 1
+        if self.connect_failures > 0 or not self.network.up:
+            self.connect_failures = max(0, self.connect_failures - 1)
             return loop.create_task(self._fail_connect())
         self._running = asyncio.Event()
         task = loop.create_task(self._run(self._running))
@@ -391,17 +410,20 @@ class FakeClientFactory:
     """A ``client_factory`` for ``SessionPool`` that makes ``FakeWhatsAppClient``s and remembers the latest
     one.
 
-    ``configure`` is applied to each new client (e.g. ``lambda c: setattr(c, "logged_in", True)``).
+    ``configure`` is applied to each new client (e.g. ``lambda c: setattr(c, "logged_in", True)``); every
+    client connects through the factory's ``network``.
     """
 
     def __init__(self, configure: Callable[[FakeWhatsAppClient], None] | None = None) -> None:
         self.configure = configure
+        self.network = FakeNetwork()
         self.latest: dict[str, FakeWhatsAppClient] = {}
         self.created = 0
         self.database_names: set[str] = set()
 
     def __call__(self, company_id: str, settings: PoolSettings) -> FakeWhatsAppClient:
         client = FakeWhatsAppClient(settings.neonize_database_name(), uuid=company_id)
+        client.network = self.network
         if self.configure is not None:
             self.configure(client)
         self.latest[company_id] = client

@@ -48,7 +48,8 @@ class SessionEventHandlers:
     """Turns neonize events into session state changes, fed messages and surfaced customer reactions.
 
     ``request_pair_code`` is the pool's coroutine that asks neonize for a pairing code (under its lifecycle
-    lock); it is started once, after the first QR of a session paired by phone.
+    lock); it is started once, after the first QR of a session paired by phone. ``clock`` dates each login, so
+    the pool can tell a stable connection from a flapping one.
     """
 
     def __init__(
@@ -58,8 +59,10 @@ class SessionEventHandlers:
         on_message: MessageCallback | None,
         on_reaction: ReactionCallback | None,
         request_pair_code: Callable[[Session], Coroutine[Any, Any, None]],
+        clock: Callable[[], float],
     ) -> None:
         self._counters = counters
+        self._clock = clock
         self._on_message = on_message
         self._on_reaction = on_reaction
         self._request_pair_code = request_pair_code
@@ -138,6 +141,7 @@ class SessionEventHandlers:
         session.reconnect_attempt = 0
         session.last_error = None
         session.breaker.record_success()
+        session.connected_at = self._clock()
         session.connected.set()
         if session.pairing_timer is not None:
             session.pairing_timer.cancel()

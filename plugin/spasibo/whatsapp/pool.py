@@ -39,6 +39,7 @@ from spasibo.whatsapp.errors import (
     UnknownCompanyError,
 )
 from spasibo.whatsapp.handlers import MessageCallback, ReactionCallback, SessionEventHandlers
+from spasibo.whatsapp.reach import Reach, tcp_reach
 from spasibo.whatsapp.reactions import ReactionTarget, build_reaction, parse_jid, resolve_target
 from spasibo.whatsapp.recent import RecentMessages
 from spasibo.whatsapp.session import PairingInfo, Session, SessionState
@@ -64,10 +65,12 @@ class SessionPool:
     """WhatsApp sessions for many companies in one process, on neonize.
 
     ``async with SessionPool(settings, on_message=app.feed) as pool`` starts it (sizing the executor and
-    starting
-    the health check) and leaves nothing behind on exit. ``client_factory`` makes one client per company (real
-    neonize by default; ``spasibo.testing.whatsapp.FakeClientFactory`` in tests); ``clock``, ``sleep`` and
-    ``rng`` are injectable so backoff, cooldowns and timeouts can be tested without waiting.
+    starting the health check) and leaves nothing behind on exit. ``client_factory`` makes one client per
+    company (real neonize by default; ``spasibo.testing.whatsapp.FakeClientFactory`` in tests). ``reach`` is
+    asked before every reconnect whether WhatsApp can be reached (see ``spasibo.whatsapp.reach``): by
+    default a TCP probe of ``settings.reach_host`` for the real client, none for a custom factory (its
+    clients fail fast on their own) unless given. ``clock``, ``sleep`` and ``rng`` are injectable so backoff,
+    cooldowns and timeouts can be tested without waiting.
     """
 
     def __init__(
@@ -78,12 +81,17 @@ class SessionPool:
         on_message: MessageCallback | None = None,
         on_reaction: ReactionCallback | None = None,
         on_session_terminal: TerminalCallback | None = None,
+        reach: Reach | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
     ) -> None:
         self.settings = settings or PoolSettings()
         self._client_factory = client_factory or neonize_client_factory
+        s = self.settings
+        if reach is None and client_factory is None and s.reach_host is not None:
+            reach = tcp_reach(s.reach_host, s.reach_port, s.reach_timeout_s)
+        self._reach = reach
         self._clock = clock
         self._sleep = sleep
         self._rng = rng or random.Random()
@@ -96,6 +104,7 @@ class SessionPool:
             on_message=on_message,
             on_reaction=on_reaction,
             request_pair_code=self._request_pair_code,
+            clock=clock,
         )
         self._on_session_terminal = on_session_terminal
         self._notices: set[asyncio.Task[Any]] = set()
@@ -268,6 +277,7 @@ class SessionPool:
             reactions_failed=c.reactions_failed,
             reconnects=c.reconnects,
             connects=c.connects,
+            unreachable=c.unreachable,
             breaker_opens=c.breaker_opens,
             breakers_by_state=dict(Counter(s.breaker.state.value for s in self._sessions.values())),
             messages_received=c.messages_received,
@@ -393,7 +403,13 @@ class SessionPool:
     # ------------------------------------------------------------------ supervision
 
     async def _supervise(self, session: Session) -> None:
-        """Connect, wait for the connection to end, reconnect with backoff; stop at a terminal state."""
+        """Connect, wait for the connection to end, reconnect with backoff; stop only at a terminal state.
+
+        The network never ends this loop: after ``reconnect_max_attempts`` fast attempts the session is
+        ``offline`` and retries on the slow schedule for as long as it takes. Each neonize connect leaks a
+        database handle, so a reconnect first asks ``reach`` (an unreachable WhatsApp costs nothing), and a
+        connection that drops before ``stable_connection_s`` keeps backing off instead of starting over.
+        """
         attempt = 0
         while not session.stopping and not session.terminal:
             if attempt > 0:
@@ -403,16 +419,13 @@ class SessionPool:
                 await self._sleep(self._offline_retry_s() if slow else self._backoff_s(attempt))
                 if session.stopping or session.terminal:
                     break
+                if not await self._reachable(session):
+                    attempt += 1
+                    continue
                 self._counters.reconnects += 1
-            if session.connects >= self.settings.max_connects_per_session:
-                session.enter_terminal(
-                    SessionState.FAILED,
-                    f"connect budget of {self.settings.max_connects_per_session} exhausted by a flapping "
-                    "connection (each connect leaks a neonize database handle); remove and add the session",
-                )
-                break
             session.connected.clear()
             session.dropped.clear()
+            session.connected_at = None
             try:
                 task = await self._connect(session)
                 if task is None:
@@ -425,15 +438,35 @@ class SessionPool:
             if session.state is not SessionState.OFFLINE:
                 session.state = SessionState.RECONNECTING
             session.first_signal.set()  # add_session returns now, reporting the failure
-            if session.connected.is_set():
-                attempt = 1  # it worked before dropping: start a fresh series of attempts
-            else:
-                self._record_failure(session, session.last_error or "connect failed")
-                attempt += 1
+            attempt = self._next_attempt(session, attempt)
             await self._stop_client(session)
         if session.terminal and not session.stopping:
             await self._stop_client(session)
             self._handlers.unregister(session)
+
+    def _next_attempt(self, session: Session, attempt: int) -> int:
+        """The attempt number after a connection ended: 1 after a stable connection, else one more."""
+        if session.connected_at is None:
+            self._record_failure(session, session.last_error or "connect failed")
+            return attempt + 1
+        lasted_s = self._clock() - session.connected_at
+        if lasted_s >= self.settings.stable_connection_s:
+            return 1  # it worked: a fresh series of attempts
+        # a flapping connection: each reconnect leaks a database handle, so it backs off like a failure
+        session.last_error = f"connection dropped after {lasted_s:.0f} s"
+        return attempt + 1
+
+    async def _reachable(self, session: Session) -> bool:
+        """Ask ``reach`` (if any) whether WhatsApp can be reached; record why not."""
+        if self._reach is None:
+            return True
+        try:
+            await self._reach()
+        except OSError as error:
+            self._counters.unreachable += 1
+            self._record_failure(session, f"WhatsApp unreachable: {error or type(error).__name__}")
+            return False
+        return True
 
     async def _connect(self, session: Session) -> asyncio.Task[None] | None:
         """``client.connect()`` under the lifecycle lock, held until the client shows a first sign of life."""

@@ -37,7 +37,7 @@ class SessionState(StrEnum):
     LOGGED_OUT = "logged_out"
     BANNED = "banned"
     REPLACED = "replaced"  # another client took over the login (stream replaced)
-    FAILED = "failed"  # pairing timed out, or the connect budget of a flapping connection ran out
+    FAILED = "failed"  # a device that was never paired did not pair within the pairing timeout
 
 
 TERMINAL_STATES = frozenset(
@@ -69,6 +69,7 @@ class Session:
         self.terminal_reason: str | None = None
         self.reconnect_attempt = 0
         self.connects = 0  # connect() calls over the session's life (each leaks a neonize database handle)
+        self.connected_at: float | None = None  # when the current connection logged in (the pool's clock)
         self.stopping = False
         self.qr: str | None = None
         self.pair_code: str | None = None
@@ -143,6 +144,7 @@ class Session:
             breaker_state=self.breaker.state.value,
             breaker_retry_after_s=round(self.breaker.retry_after_s(), 3),
             reconnect_attempt=self.reconnect_attempt,
+            connects=self.connects,
             last_error=self.last_error,
             terminal_reason=self.terminal_reason,
         )

@@ -30,9 +30,14 @@ class PoolSettings(BaseModel):
     reconnect_max_delay_s: float = Field(default=300.0, ge=0)
     reconnect_jitter_ratio: float = Field(default=0.2, ge=0, le=1)
     offline_retry_interval_s: float = Field(default=300.0, gt=0)
-    # every neonize connect() leaks one database handle, so a session that keeps flapping (connects, drops,
-    # reconnects) gets this many connects in its life; then it fails and says so instead of leaking forever
-    max_connects_per_session: int = Field(default=200, ge=1)
+    # every neonize connect() leaks one database handle (docs/architecture.md), so: a connection that drops
+    # before lasting this long does not restart the series of attempts (a flapping one backs off to the slow
+    # schedule), and before each reconnect a TCP probe of reach_host:reach_port must succeed (None: no
+    # probe), so a session spends no connect while the network is down
+    stable_connection_s: float = Field(default=60.0, ge=0)
+    reach_host: str | None = "web.whatsapp.com"
+    reach_port: int = Field(default=443, ge=1, le=65535)
+    reach_timeout_s: float = Field(default=10.0, gt=0)
     # circuit breaker per company
     breaker_failure_threshold: int = Field(default=5, ge=1)
     breaker_cooldown_s: float = Field(default=300.0, ge=0)

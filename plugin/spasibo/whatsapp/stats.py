@@ -20,6 +20,7 @@ class SessionInfo(BaseModel):
     breaker_state: str
     breaker_retry_after_s: float
     reconnect_attempt: int
+    connects: int  # neonize connect() calls: each holds a database handle until the process ends
     last_error: str | None
     terminal_reason: str | None
 
@@ -32,7 +33,8 @@ class PoolStats(BaseModel):
     reactions_sent: int
     reactions_failed: int
     reconnects: int
-    connects: int  # neonize leaks one sqlite handle per connect(): watch this in long-running processes
+    connects: int  # neonize leaks one database handle per connect(): watch this in long-running processes
+    unreachable: int  # reconnects not tried because the probe found WhatsApp unreachable (nothing leaked)
     breaker_opens: int
     breakers_by_state: dict[str, int]
     messages_received: int
@@ -51,6 +53,7 @@ class Counters:
     reactions_failed: int = 0
     reconnects: int = 0
     connects: int = 0
+    unreachable: int = 0
     breaker_opens: int = 0
     messages_received: int = 0
     reactions_received: int = 0

@@ -29,6 +29,7 @@ def _answer(info: SessionInfo) -> SessionAnswer:
         breakerState=info.breaker_state,
         breakerRetryAfterS=info.breaker_retry_after_s,
         reconnectAttempt=info.reconnect_attempt,
+        connects=info.connects,
         lastError=info.last_error,
         terminalReason=info.terminal_reason,
     )
