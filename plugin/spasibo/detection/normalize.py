@@ -181,7 +181,8 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     Words glued to digits (``SPS-4412``, ``SPSB20``, ``R19``) become ``CODE`` tokens so a promo code or an
     order number never reads as "спс".
     """
-    clean = text.translate(_SAME_LENGTH) if _INVISIBLE_RE.search(text) else text
+    # every invisible character is unprintable: most texts are answered by the faster ``isprintable``
+    clean = text.translate(_SAME_LENGTH) if not text.isprintable() and _INVISIBLE_RE.search(text) else text
     lowered = clean.lower()
     if len(lowered) != len(clean):  # a few letters ("İ") grow when lowered; keep offsets exact
         lowered = "".join(char.lower()[:1] for char in clean)
