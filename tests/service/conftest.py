@@ -22,6 +22,19 @@ async def service() -> AsyncIterator[Service]:
         yield running
 
 
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+def shared_state(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Settings keeping the idempotency records and the customer limits in memory, or in a real Redis (where a
+    request whose key is free claims it and reserves its slot in one script: ``admission.py``).
+    """
+    if request.param == "memory":
+        return {}
+    return {
+        "redis_url": request.getfixturevalue("redis_url"),
+        "redis_key_prefix": request.getfixturevalue("redis_prefix"),
+    }
+
+
 @pytest.fixture
 def redis_prefix(redis_url: str) -> Iterator[str]:
     """A key prefix no other test uses; its keys are deleted afterwards."""

@@ -1,10 +1,22 @@
-"""The same reaction within the idempotency window is sent once and answered the same (in-memory records)."""
+"""The same reaction within the idempotency window is sent once and answered the same (records in memory and
+in Redis).
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
 
 from service.support import Service, running_service
+
+
+@pytest.fixture
+async def service(shared_state: dict[str, str]) -> AsyncIterator[Service]:
+    """The service with one connected company ``default``, its records in memory or in Redis."""
+    async with running_service(**shared_state) as running:
+        yield running
 
 
 async def test_the_same_reaction_twice_is_sent_once_with_the_same_answer(service: Service) -> None:
@@ -36,8 +48,8 @@ async def test_an_idempotency_key_reused_for_another_body_is_422(service: Servic
     assert service.sent() == 1
 
 
-async def test_concurrent_duplicates_send_once_and_share_the_answer() -> None:
-    async with running_service(fake_send_delay_s=0.2) as service:
+async def test_concurrent_duplicates_send_once_and_share_the_answer(shared_state: dict[str, str]) -> None:
+    async with running_service(**shared_state, fake_send_delay_s=0.2) as service:
         answers = await asyncio.gather(*(service.react(messageId="3A01") for _ in range(5)))
         assert {a.status_code for a in answers} == {200}
         assert len({a.text for a in answers}) == 1
@@ -53,14 +65,14 @@ async def test_a_failed_send_is_not_remembered_so_a_retry_sends(service: Service
     assert service.sent() == 1
 
 
-async def test_duplicates_do_not_count_against_the_phone_limit() -> None:
-    async with running_service(rate_limit_per_phone_per_minute=1) as service:
+async def test_duplicates_do_not_count_against_the_phone_limit(shared_state: dict[str, str]) -> None:
+    async with running_service(**shared_state, rate_limit_per_phone_per_minute=1) as service:
         answers = [await service.react(messageId="3A01") for _ in range(3)]
         assert [a.status_code for a in answers] == [200, 200, 200]
 
 
-async def test_after_the_window_the_same_reaction_is_sent_again() -> None:
-    async with running_service(idempotency_window_s=0.1) as service:
+async def test_after_the_window_the_same_reaction_is_sent_again(shared_state: dict[str, str]) -> None:
+    async with running_service(**shared_state, idempotency_window_s=0.1) as service:
         await service.react(messageId="3A01")
         await asyncio.sleep(0.15)
         await service.react(messageId="3A01")

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import cast
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI, Security
 
 import spasibo
 from spasibo.service.body_limit import BodyLimit
@@ -57,7 +57,7 @@ def create_app(settings: ServiceSettings | None = None, pool: SessionPool | None
     )
     app.state.service = state
     install_error_handlers(app, production=settings.production)
-    protected = [Depends(state.auth.dependency())]
+    protected = [Security(state.auth.dependency())]
     app.include_router(reaction.router, dependencies=protected)
     app.include_router(sessions.router, dependencies=protected)
     app.include_router(events.router, dependencies=protected)

@@ -7,21 +7,17 @@ Each key is bound to the companies it may act for (``keys.py``); routes ask ``gr
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Annotated
+from collections.abc import Sequence
 
-from fastapi import Request, Security
+from fastapi import Request
 from fastapi.security import APIKeyHeader
 
 from spasibo.service.errors import ServiceError
 from spasibo.service.keys import ADMIN, KeyGrant, parse_key_entry
 
 API_KEY_HEADER = "X-API-Key"
-_scheme = APIKeyHeader(
-    name=API_KEY_HEADER,
-    auto_error=False,
-    description="a key of SPASIBO_API_KEYS; it may act only for the companies it is bound to",
-)
+SCHEME_NAME = "APIKeyHeader"
+SCHEME_DESCRIPTION = "a key of SPASIBO_API_KEYS; it may act only for the companies it is bound to"
 
 
 class ApiKeyCheck:
@@ -55,24 +51,37 @@ class ApiKeyCheck:
         """True when ``presented`` is one of the keys (or no keys are configured)."""
         return self.grant_for(presented) is not None
 
-    def dependency(self) -> Callable[[Request, str | None], Awaitable[None]]:
+    def dependency(self) -> RequireApiKey:
         """A FastAPI dependency raising a 401 ``ServiceError`` unless the request carries a valid key; the
         key's grant is kept on the request for ``grant_of``.
         """
+        return RequireApiKey(self)
 
-        async def require_api_key(request: Request, key: Annotated[str | None, Security(_scheme)]) -> None:
-            grant = self.grant_for(key)
-            if grant is None:
-                raise ServiceError(
-                    401,
-                    "unauthorized",
-                    f"missing or invalid {API_KEY_HEADER} header",
-                    field=API_KEY_HEADER,
-                    headers={"WWW-Authenticate": "ApiKey"},
-                )
-            request.state.api_grant = grant
 
-        return require_api_key
+class RequireApiKey(APIKeyHeader):
+    """The ``X-API-Key`` security scheme of the OpenAPI document, checked by an ``ApiKeyCheck``.
+
+    The scheme itself is the dependency (one level, reading the header directly): a dependency that takes the
+    scheme as a sub-dependency cost FastAPI about 10 µs more per request in dependency solving.
+    """
+
+    def __init__(self, check: ApiKeyCheck) -> None:
+        super().__init__(
+            name=API_KEY_HEADER, scheme_name=SCHEME_NAME, description=SCHEME_DESCRIPTION, auto_error=False
+        )
+        self._check = check
+
+    async def __call__(self, request: Request) -> None:  # type: ignore[override]
+        grant = self._check.grant_for(request.headers.get(API_KEY_HEADER))
+        if grant is None:
+            raise ServiceError(
+                401,
+                "unauthorized",
+                f"missing or invalid {API_KEY_HEADER} header",
+                field=API_KEY_HEADER,
+                headers={"WWW-Authenticate": "ApiKey"},
+            )
+        request.state.api_grant = grant
 
 
 def grant_of(request: Request) -> KeyGrant:

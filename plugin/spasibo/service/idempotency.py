@@ -184,6 +184,14 @@ class IdempotencyRecords:
         parts = ["header", company_id, header] if header else ["message", company_id, *message]
         return RecordKey(self._prefix + hashlib.sha256(json.dumps(parts).encode()).hexdigest(), bool(header))
 
+    @staticmethod
+    def pending_record(fingerprint: str) -> tuple[str, str]:
+        """A new claim token and the record that holds a key for it while its request is in flight (stored for
+        ``wait_s``); ``begin`` stores it, or ``admission.py`` together with a rate-limit slot.
+        """
+        token = uuid.uuid4().hex
+        return token, _pending(token, fingerprint)
+
     async def ping(self) -> bool:
         """True when the storage answers; raises the storage's connection error when it does not."""
         return await self._storage.ping()
@@ -196,8 +204,7 @@ class IdempotencyRecords:
         state); under an ``Idempotency-Key`` header it raises 422 ``idempotency_key_reused``.
         """
         key = record_key.key
-        token = uuid.uuid4().hex
-        pending = json.dumps({"pending": token, "fingerprint": fingerprint})
+        token, pending = self.pending_record(fingerprint)
         deadline = time.monotonic() + self.wait_s
         while True:
             if await self._storage.add(key, pending, self.wait_s):
@@ -235,9 +242,12 @@ class IdempotencyRecords:
     async def release(self, claim: Claim, fingerprint: str) -> None:
         """Give the key up (the send failed): the next request with it sends again."""
         assert claim.token is not None
-        pending = json.dumps({"pending": claim.token, "fingerprint": fingerprint})
-        await self._storage.remove_if(claim.key, pending)
+        await self._storage.remove_if(claim.key, _pending(claim.token, fingerprint))
 
     async def aclose(self) -> None:
         """Release the storage's connections."""
         await self._storage.aclose()
+
+
+def _pending(token: str, fingerprint: str) -> str:
+    return json.dumps({"pending": token, "fingerprint": fingerprint})

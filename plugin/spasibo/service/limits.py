@@ -7,9 +7,10 @@ loop in memory), so the limit holds exactly under concurrent requests, across in
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 WINDOW_S = 60.0
+
+# reserve(token, now_ms, window_ms, limit): None when reserved, else the oldest slot's time (ms)
+Reserve = Callable[[str, int, int, int], Awaitable[int | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +91,8 @@ class MemorySlots:
                 del self._slots[customer]
 
 
+# KEYS[1] the customer's slots; ARGV now_ms, window_ms, limit, token: -1 when reserved, else the oldest
+# slot's time
 _RESERVE = """
 redis.call('zremrangebyscore', KEYS[1], '-inf', ARGV[1] - ARGV[2])
 if redis.call('zcard', KEYS[1]) < tonumber(ARGV[3]) then
@@ -96,6 +102,19 @@ if redis.call('zcard', KEYS[1]) < tonumber(ARGV[3]) then
 end
 return tonumber(redis.call('zrange', KEYS[1], 0, 0, 'WITHSCORES')[2])
 """
+# the same after claiming KEYS[2] (SET NX, ARGV[5] for ARGV[6] ms), which a refused slot gives back: -2 when
+# KEYS[2] is held, so nothing was reserved
+_CLAIM_AND_RESERVE = (
+    "if not redis.call('set', KEYS[2], ARGV[5], 'NX', 'PX', ARGV[6]) then return -2 end\n"
+    f"local oldest = (function() {_RESERVE} end)()\n"
+    "if oldest >= 0 then redis.call('del', KEYS[2]) end\n"
+    "return oldest"
+)
+KEY_HELD = -2
+
+
+class KeyHeldError(Exception):
+    """``RedisSlots.claim_and_reserve`` found the key to claim already held: nothing was reserved."""
 
 
 class RedisSlots:
@@ -104,14 +123,40 @@ class RedisSlots:
     def __init__(self, redis: Redis, prefix: str) -> None:
         self._redis = redis
         self._prefix = f"{prefix}:limit:"
+        # EVALSHA: the script's text is sent once, not with every reservation
+        self._reserve = redis.register_script(_RESERVE)
+        self._claim_and_reserve = redis.register_script(_CLAIM_AND_RESERVE)
+
+    def key(self, customer: str) -> str:
+        """The sorted set holding ``customer``'s slots."""
+        return self._prefix + customer
 
     async def reserve(self, customer: str, token: str, now_ms: int, window_ms: int, limit: int) -> int | None:
-        key = self._prefix + customer
-        oldest = await self._redis.eval(_RESERVE, 1, key, now_ms, window_ms, limit, token)  # type: ignore[misc]
+        oldest = await self._reserve(keys=[self.key(customer)], args=[now_ms, window_ms, limit, token])
+        return None if int(oldest) < 0 else int(oldest)
+
+    async def claim_and_reserve(
+        self,
+        claim: tuple[str, str, int],
+        customer: str,
+        token: str,
+        now_ms: int,
+        window_ms: int,
+        limit: int,
+    ) -> int | None:
+        """``reserve``, after setting ``claim`` (key, value, ttl in ms) unless its key exists, in one round
+        trip; a refused slot deletes the claim again. Raises ``KeyHeldError`` when the key exists.
+        """
+        key, value, ttl_ms = claim
+        oldest = await self._claim_and_reserve(
+            keys=[self.key(customer), key], args=[now_ms, window_ms, limit, token, value, ttl_ms]
+        )
+        if int(oldest) == KEY_HELD:
+            raise KeyHeldError(key)
         return None if int(oldest) < 0 else int(oldest)
 
     async def release(self, customer: str, token: str) -> None:
-        await self._redis.zrem(self._prefix + customer, token)
+        await self._redis.zrem(self.key(customer), token)
 
     async def reset(self) -> None:
         async for key in self._redis.scan_iter(f"{self._prefix}*"):
@@ -138,10 +183,16 @@ class CustomerRateLimiter:
 
     async def reserve(self, customer: str) -> Slot:
         """Take one of ``customer``'s slots; refused (not counted) when they are all taken."""
+        return await self.reserve_with(functools.partial(self._storage.reserve, customer), customer)
+
+    async def reserve_with(self, reserve: Reserve, customer: str) -> Slot:
+        """``reserve`` through ``reserve`` (``SlotStorage.reserve`` without its customer, or a storage call
+        that does more in the same step, such as ``admission.py``'s claim-and-reserve script).
+        """
         token = uuid.uuid4().hex
         now_ms = int(self._clock() * 1000)
         window_ms = int(WINDOW_S * 1000)
-        oldest_ms = await self._storage.reserve(customer, token, now_ms, window_ms, self.per_minute)
+        oldest_ms = await reserve(token, now_ms, window_ms, self.per_minute)
         if oldest_ms is None:
             return Slot(customer, token, granted=True)
         return Slot(customer, token, granted=False, wait_s=max(0.0, (oldest_ms + window_ms - now_ms) / 1000))

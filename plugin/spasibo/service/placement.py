@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from spasibo.service.errors import ServiceError, retry_after_header
 from spasibo.service.leases import LeaseKeeper, Owner
-from spasibo.whatsapp.errors import UnknownCompanyError
 from spasibo.whatsapp.pool import SessionPool
 
 
@@ -42,11 +41,8 @@ class CompanyPlacement:
         ``Retry-After`` while a known company has no owner or its session is (re)starting here; the pool's
         ``UnknownCompanyError`` (404) when nobody knows it.
         """
-        try:
-            self.pool.session(company_id)
+        if self.pool.has_session(company_id):
             return
-        except UnknownCompanyError as error:
-            missing = error
         ownership = self.keeper.ownership
         owner = await ownership.owner_of(company_id)
         if owner is not None and owner != ownership.me:
@@ -60,4 +56,4 @@ class CompanyPlacement:
                 field="companyId",
                 headers=retry_after_header(self.retry_after_s),
             )
-        raise missing
+        self.pool.session(company_id)  # the pool's UnknownCompanyError, unless it started meanwhile

@@ -9,11 +9,11 @@ import json
 from dataclasses import dataclass
 
 from spasibo.phone import mask_phone
+from spasibo.service.admission import ReactionAdmission
 from spasibo.service.auth import require_company
 from spasibo.service.errors import ServiceError, from_pool_error, retry_after_header
-from spasibo.service.idempotency import IdempotencyRecords, StoredAnswer
+from spasibo.service.idempotency import StoredAnswer
 from spasibo.service.keys import KeyGrant
-from spasibo.service.limits import CustomerRateLimiter
 from spasibo.service.metrics import ServiceMetrics
 from spasibo.service.placement import CompanyPlacement
 from spasibo.service.schemas import ReactionAnswer, ReactionBody
@@ -105,7 +105,7 @@ class ReactionDesk:
     the key's grant (403), then placement (421 for a company another instance holds, 503 while it moves),
     then the address the pool would send to, then the idempotency record (a duplicate is answered without
     counting against the customer's limit), then the per-customer limit of the company (``addressee_of``:
-    what is actually addressed), then the pool.
+    what is actually addressed; ``admission.py`` takes the record and the limit together), then the pool.
     """
 
     def __init__(
@@ -114,15 +114,15 @@ class ReactionDesk:
         *,
         default_company: str,
         placement: CompanyPlacement,
-        records: IdempotencyRecords,
-        limiter: CustomerRateLimiter,
+        admission: ReactionAdmission,
         metrics: ServiceMetrics,
     ) -> None:
         self.pool = pool
         self.default_company = default_company
         self.placement = placement
-        self.records = records
-        self.limiter = limiter
+        self.admission = admission
+        self.records = admission.records
+        self.limiter = admission.limiter
         self.metrics = metrics
 
     async def react(self, body: ReactionBody, idempotency_key: str | None, grant: KeyGrant) -> StoredAnswer:
@@ -148,33 +148,33 @@ class ReactionDesk:
         parts = [company_id, customer.phone, message_id, emoji, body.chat, body.sender, from_me]
         fingerprint = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
         message = [target.chat, target.sender, message_id, "me" if from_me else "them"]
-        claim = await self.records.begin(self.records.key(company_id, message, idempotency_key), fingerprint)
+        addressee = addressee_of(target)
+        admission = await self.admission.admit(
+            self.records.key(company_id, message, idempotency_key), fingerprint, f"{company_id}:{addressee}"
+        )
+        claim, slot = admission.claim, admission.slot
         if claim.answer is not None:
             self.metrics.reactions.labels("replayed").inc()
             return claim.answer
-        addressee = addressee_of(target)
+        assert slot is not None
+        if not slot.granted:  # the claim was given back
+            self.metrics.rate_limited.inc()
+            raise ServiceError(
+                429,
+                "rate_limited",
+                f"{_masked(addressee)} already got {self.limiter.per_minute} reactions from company "
+                f"{company_id!r} in a minute",
+                field=_field_naming(target, body),
+                headers=retry_after_header(slot.wait_s),
+            )
         try:
-            slot = await self.limiter.reserve(f"{company_id}:{addressee}")
-            if not slot.granted:
-                self.metrics.rate_limited.inc()
-                raise ServiceError(
-                    429,
-                    "rate_limited",
-                    f"{_masked(addressee)} already got {self.limiter.per_minute} reactions from company "
-                    f"{company_id!r} in a minute",
-                    field=_field_naming(target, body),
-                    headers=retry_after_header(slot.wait_s),
-                )
-            try:
-                await self.pool.send_reaction(
-                    company_id, customer.chat, emoji, message_id, sender=sender, from_me=from_me
-                )
-            except BaseException:
-                # a reaction that did not go out does not use the customer's quota
-                with contextlib.suppress(Exception):  # the send's own error is the answer
-                    await asyncio.shield(self.limiter.release(slot))
-                raise
+            await self.pool.send_reaction(
+                company_id, customer.chat, emoji, message_id, sender=sender, from_me=from_me
+            )
         except BaseException:
+            # a reaction that did not go out does not use the customer's quota
+            with contextlib.suppress(Exception):  # the send's own error is the answer
+                await asyncio.shield(self.limiter.release(slot))
             await self.records.release(claim, fingerprint)
             raise
         answer = ReactionAnswer(phone=customer.phone, emoji=emoji, messageId=message_id, companyId=company_id)

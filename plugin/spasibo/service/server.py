@@ -38,7 +38,7 @@ def serve(settings: ServiceSettings) -> None:
     import uvicorn
 
     from spasibo.service.app import create_app
-    from spasibo.service.header_deadline import HeaderDeadlineProtocol
+    from spasibo.service.header_deadline import header_deadline_protocol
     from spasibo.service.state import ServiceState
 
     check_exposure(settings)
@@ -64,7 +64,7 @@ def serve(settings: ServiceSettings) -> None:
         host=settings.host,
         port=settings.port,
         lifespan="on",
-        http=HeaderDeadlineProtocol.with_timeout(settings.request_read_timeout_s),
+        http=header_deadline_protocol(settings.request_read_timeout_s),
         timeout_graceful_shutdown=math.ceil(settings.shutdown_deadline_s) + ANSWER_MARGIN_S,
         access_log=False,
         log_level="info",

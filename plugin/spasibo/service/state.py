@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 
+from spasibo.service.admission import ReactionAdmission
 from spasibo.service.auth import ApiKeyCheck
 from spasibo.service.gateway import InboundGateway, build_gateway
 from spasibo.service.idempotency import IdempotencyRecords, MemoryRecords, RecordStorage, RedisRecords
@@ -89,8 +90,7 @@ class ServiceState:
             pool,
             default_company=settings.default_company,
             placement=placement,
-            records=records,
-            limiter=limiter,
+            admission=ReactionAdmission(records, limiter, slots if isinstance(slots, RedisSlots) else None),
             metrics=metrics,
         )
         auth = ApiKeyCheck(settings.api_keys)

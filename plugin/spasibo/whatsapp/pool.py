@@ -260,6 +260,10 @@ class SessionPool:
         """A snapshot of every session, sorted by company id."""
         return [self._sessions[cid].info() for cid in sorted(self._sessions)]
 
+    def has_session(self, company_id: str) -> bool:
+        """Whether ``company_id`` has a session in this pool, in any state (no snapshot is built)."""
+        return company_id in self._sessions
+
     def session(self, company_id: str) -> SessionInfo:
         """A snapshot of one session; ``UnknownCompanyError`` when there is none."""
         return self._session(company_id).info()

@@ -64,6 +64,14 @@ def parse_jid(text: str, field: AddressField = "chat") -> JID:
     ``user@server``, characters outside ASCII letters, digits, ``_`` and ``-`` in the user part, or an agent
     or device number out of range (``79001234567:-1@s.whatsapp.net``).
     """
+    user, server, agent, device = _jid_parts(text, field)
+    return JID(User=user, Server=server, Device=device, RawAgent=agent, Integrator=0, IsEmpty=False)
+
+
+def _jid_parts(text: str, field: AddressField) -> tuple[str, str, int, int]:
+    """(user, server, agent, device) of a valid JID string, else the error ``parse_jid`` raises; checking an
+    address needs no protobuf.
+    """
     error = _ADDRESS_ERRORS[field]
     match = _JID_RE.fullmatch(text) if len(text) <= JID_MAX_LENGTH else None
     if match is None:
@@ -79,9 +87,7 @@ def parse_jid(text: str, field: AddressField = "chat") -> JID:
             f"{field}: {text!r} has an agent above {AGENT_MAX} or a device above {DEVICE_MAX}, "
             "which WhatsApp cannot address"
         )
-    return JID(
-        User=match["user"], Server=match["server"], Device=device, RawAgent=agent, Integrator=0, IsEmpty=False
-    )
+    return match["user"], match["server"], agent, device
 
 
 def address_jid(value: str, field: AddressField, default_region: str) -> str:
@@ -94,7 +100,7 @@ def address_jid(value: str, field: AddressField, default_region: str) -> str:
         raise _ADDRESS_ERRORS[field](f"{field}: expected a WhatsApp JID or a phone number, got {value!r}")
     value = value.strip()
     if "@" in value:
-        parse_jid(value, field)  # validates
+        _jid_parts(value, field)  # validates
         return value
     try:
         return f"{normalize_phone(value, default_region)}@{USER_SERVER}"
@@ -113,10 +119,10 @@ def user_of(jid: str) -> str | None:
     """The person a user JID names, without device or agent (``12345:3@lid`` → ``12345@lid``); None when
     ``jid`` (a valid JID string) is not a person's address (a group, a broadcast list, ...).
     """
-    parsed = parse_jid(jid)
-    if parsed.Server not in USER_SERVERS:
+    user, server, _, _ = _jid_parts(jid, "chat")
+    if server not in USER_SERVERS:
         return None
-    return f"{parsed.User}@{parsed.Server}"
+    return f"{user}@{server}"
 
 
 def resolve_target(
