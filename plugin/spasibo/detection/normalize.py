@@ -78,7 +78,9 @@ LAYOUT_CHUNK_RE = re.compile(
     r"|(?<![\w\[\];',.`])[\[\];',.`]+[a-zA-Z]+(?:[\[\];',.`]+[a-zA-Z]+)*[\[\];',.`]*(?![\w])"
 )
 # What every such chunk holds: a cheap test that lets most texts skip the search for chunks.
-LAYOUT_HINT_RE = re.compile(r"[\[\];',.`][a-zA-Z]")  # a layout key right before a Latin letter
+_LAYOUT_KEY = r"[\[\];',.`]"  # the keys that type Cyrillic letters on the other layout
+LAYOUT_HINT_RE = re.compile(rf"{_LAYOUT_KEY}[a-zA-Z]")  # a layout key right before a Latin letter
+LAYOUT_KEY_BEFORE_LETTER = rf"{_LAYOUT_KEY}(?=[a-zA-Z])"  # the same, matching the key alone
 _LAYOUT_CHUNK_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ[];',.`")
 
 # Latin → Cyrillic transliteration, longest sequences first ("shch" before "sh" before "s").

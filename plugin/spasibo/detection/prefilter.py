@@ -4,9 +4,10 @@ It must never say "no" to a text the matcher would find a phrase in, so it asks 
 word at a time: which phrases the word could start (in any reading: typo, other layout, translit) and which
 later phrase words it could stand for. A text may hold a phrase only when one of its words starts one whose
 later words are all among its words too, or when it holds what the matcher reads beyond single words (an
-emoji phrase, Latin letters after a layout key: "cgfcb,j"). What each word can be is learnt once and
-remembered, so for most texts the answer is one regular-expression split into words and a few set
-operations in C; a text without thanks-like words never reaches the tokenizer.
+emoji phrase, Latin letters after a layout key: "cgfcb,j"). One regular expression splits the lower-cased
+text into exactly the words the tokenizer would make, plus those emoji and layout keys; what each piece can
+be is learnt once and remembered, so for most texts the answer is that one ``findall`` and a few set
+operations in C, and a text without thanks-like words never reaches the tokenizer.
 """
 
 from __future__ import annotations
@@ -15,21 +16,23 @@ import re
 from collections import defaultdict
 
 from spasibo.detection.matcher import PhraseMatcher
-from spasibo.detection.normalize import LAYOUT_HINT_RE, WORD_RE, word_form
+from spasibo.detection.normalize import LAYOUT_HINT_RE, LAYOUT_KEY_BEFORE_LETTER, WORD_RE, word_form
 
 _MEMO_WORDS = 100_000  # distinct words remembered before the memo starts over
 
 
 class _Vocabulary:
-    """What the words seen so far can be: all of them, those that are a one-word phrase, the later words of
-    the longer phrases each other word starts, and the words that can stand for each later phrase word.
-    Replaced whole when full, so a reader holding the old one stays consistent."""
+    """What the pieces seen so far can be: all of them; those that alone send a text down the full path (a
+    one-word phrase in some reading, an emoji phrase word, a layout key the matcher's chunk search would
+    read, a word with one inside); the later words of the longer phrases each other word starts; and the
+    words that can stand for each later phrase word. Replaced whole when full, so a reader holding the old
+    one stays consistent."""
 
-    __slots__ = ("known", "later", "phrases", "starters")
+    __slots__ = ("alone", "known", "later", "starters")
 
     def __init__(self) -> None:
         self.known: set[str] = set()
-        self.phrases: set[str] = set()
+        self.alone: set[str] = set()
         self.starters: dict[str, list[tuple[str, ...]]] = {}
         self.later: defaultdict[str, set[str]] = defaultdict(set)
 
@@ -45,11 +48,12 @@ class Prefilter:
         for word, limit in self._later_words.items():
             for length in range(len(word) - limit, len(word) + limit + 1) if limit else ():
                 self._later_by_length[length].append((word, limit))
-        # phrase words that are not words (emoji) are tokens of their own: looked for in the text
+        # phrase words that are not words (emoji) are tokens of their own: pieces of their own
         phrase_words = [*matcher.first_words(), *self._later_words]
         symbols = sorted({word for word in phrase_words if not WORD_RE.fullmatch(word)})
         self._symbols_later = frozenset(symbols).intersection(self._later_words)
-        self._beyond_words = re.compile("|".join([LAYOUT_HINT_RE.pattern, *map(re.escape, symbols)]))
+        pieces = [WORD_RE.pattern, LAYOUT_KEY_BEFORE_LETTER, *map(re.escape, symbols)]
+        self._pieces = re.compile("|".join(pieces))  # a key or emoji is never part of a word
         self._vocabulary = _Vocabulary()
 
     def may_match(self, text: str) -> bool:
@@ -57,16 +61,14 @@ class Prefilter:
         lowered = text.lower()
         if len(lowered) != len(text):  # a letter that grows when lowered: the tokenizer lowers otherwise
             return True
-        words = WORD_RE.findall(lowered)
+        words = self._pieces.findall(lowered)
         vocabulary = self._vocabulary
         if not vocabulary.known.issuperset(words):
             vocabulary = self._learn(words)
-        if not vocabulary.phrases.isdisjoint(words):
+        if not vocabulary.alone.isdisjoint(words):
             return True
         starters = vocabulary.starters.keys() & words
-        if starters and self._phrase_may_follow(starters, words, vocabulary):
-            return True
-        return self._beyond_words.search(text) is not None
+        return bool(starters) and self._phrase_may_follow(starters, words, vocabulary)
 
     def _phrase_may_follow(self, starters: set[str], words: list[str], vocabulary: _Vocabulary) -> bool:
         """True when one of the phrases these words start has all its later words among ``words``."""
@@ -87,11 +89,14 @@ class Prefilter:
         matcher = self._matcher
         for word in new:
             vocabulary.known.add(word)
+            if not WORD_RE.fullmatch(word) or LAYOUT_HINT_RE.search(word):
+                vocabulary.alone.add(word)  # an emoji or a layout key, or a word with one: "don't"
+                continue
             form = word_form(word)
             targets = {target for target, _, _ in matcher.readings_of(form)}
             rests = {phrase.words[1:] for target in targets for phrase in matcher.phrases_from(target)}
             if () in rests:
-                vocabulary.phrases.add(word)
+                vocabulary.alone.add(word)
             elif rests:
                 vocabulary.starters[word] = sorted(rests)
             if form in self._later_words:
