@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import accumulate, compress
 from operator import itemgetter
 from typing import Protocol
 
@@ -18,7 +19,8 @@ _OPENING_RE = re.compile("|".join(map(re.escape, _OPENING)))
 _PHRASE_STOPS = frozenset((Kind.END, Kind.PUNCT, Kind.EMOJI))
 WORD_KINDS = (Kind.WORD, Kind.EMOJI, Kind.NUMBER, Kind.CODE)
 PUNCT, END = Kind.PUNCT, Kind.END
-_KIND = itemgetter(3)  # a token's kind (``Token`` is a named tuple)
+_KIND, _TEXT = itemgetter(3), itemgetter(0)  # a token's kind and text (``Token`` is a named tuple)
+_IS_WORD = {kind: int(kind not in (PUNCT, END)) for kind in Kind}  # 1 for the kinds that are words
 
 
 class TokenRange(Protocol):
@@ -40,6 +42,7 @@ class MessageContext:
 
     __slots__ = (
         "_counts",
+        "_kinds",
         "_mentions",
         "_spaced",
         "_stops",
@@ -62,9 +65,11 @@ class MessageContext:
         self.reach_words = reach_words  # the widest window any check asks for; no window holds more words
         # most messages hold no quotation mark at all: one search answers that
         self.quotes = _quoted_ranges(tokens) if _OPENING_RE.search(text) else []
-        self.word_positions = [i for i, t in enumerate(tokens) if t.kind is not PUNCT and t.kind is not END]
-        self.words = [tokens[i].text for i in self.word_positions]
-        self.has_emoji = Kind.EMOJI in map(_KIND, tokens)
+        # the token lists are walked in C (map, compress): these run for every message with a phrase
+        self._kinds = kinds = list(map(_KIND, tokens))
+        self.word_positions = list(compress(range(len(kinds)), map(_IS_WORD.__getitem__, kinds)))
+        self.words = list(map(_TEXT, map(tokens.__getitem__, self.word_positions)))
+        self.has_emoji = Kind.EMOJI in kinds
         self._spaced: str | None = None  # the words as ``cues.spaced`` joins them
         # for each token how many words come before it (one more entry at the end), when first asked
         self._counts: list[int] | None = None
@@ -99,13 +104,7 @@ class MessageContext:
     def _words_before_each(self) -> list[int]:
         """For each token, how many words come before it; one more entry for the end of the message."""
         if self._counts is None:
-            counts = [0]
-            seen = 0
-            for token in self.tokens:
-                if token.kind is not Kind.PUNCT and token.kind is not Kind.END:
-                    seen += 1
-                counts.append(seen)
-            self._counts = counts
+            self._counts = [0, *accumulate(map(_IS_WORD.__getitem__, self._kinds))]
         return self._counts
 
     def words_before(self, first: int, window: int, scope: VetoScope) -> list[str]:
