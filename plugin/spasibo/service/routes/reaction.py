@@ -38,9 +38,10 @@ class RequireReactionCaller(RequireApiKey):
     """The ``X-API-Key`` check and the ``Idempotency-Key`` header in one dependency, for ``/reaction``.
 
     As a ``Header`` parameter beside the key scheme the header cost FastAPI a second pass of parameter
-    solving per request (a twentieth to a twelfth of a reaction's CPU in-process). The order of errors is FastAPI's: a bad key
-    (401) before a bad header, a bad header (422 naming ``header.Idempotency-Key``, the same error FastAPI
-    reported) before a bad body; malformed JSON is refused before either, as FastAPI reads it first.
+    solving per request (a twentieth to a twelfth of a reaction's CPU in-process). The order of errors is
+    FastAPI's: a bad key (401) before a bad header, a bad header (422 naming ``header.Idempotency-Key``, the
+    same error FastAPI reported) before a bad body; malformed JSON is refused before either, as FastAPI
+    reads it first.
     """
 
     async def __call__(self, request: Request) -> None:  # type: ignore[override]
