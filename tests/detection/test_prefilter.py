@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spasibo.detection import GratitudeDetector
+from spasibo.detection import GratitudeDetector, prefilter
 from spasibo.detection.matcher import PhraseMatcher
 from spasibo.detection.prefilter import Prefilter
 from spasibo.phrases import builtin_packs
@@ -70,3 +70,12 @@ def test_a_typo_in_a_later_word_of_a_phrase_is_not_skipped():
 def test_every_reading_the_matcher_knows_is_not_skipped(text):
     assert detectors()[1].detect(text).match  # the matcher finds a phrase
     assert builtin_prefilter().may_match(text)
+
+
+def test_a_full_memo_starts_over_and_answers_the_same(monkeypatch):
+    monkeypatch.setattr(prefilter, "_MEMO_WORDS", 4)
+    small = Prefilter(PhraseMatcher(builtin_packs()))
+    texts = ["Опаздываю на 5 минут", "Спасибо большое!", "от души", "жду ответа", "спвсибо", "ок, до встречи"]
+    for _ in range(3):  # every text holds words the previous ones pushed out
+        assert [small.may_match(text) for text in texts] == [builtin_prefilter().may_match(t) for t in texts]
+    assert [small.may_match(text) for text in texts] == [False, True, True, False, True, False]

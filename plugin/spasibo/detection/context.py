@@ -20,7 +20,7 @@ _PHRASE_STOPS = frozenset((Kind.END, Kind.PUNCT, Kind.EMOJI))
 WORD_KINDS = (Kind.WORD, Kind.EMOJI, Kind.NUMBER, Kind.CODE)
 PUNCT, END = Kind.PUNCT, Kind.END
 _KIND, _TEXT = itemgetter(3), itemgetter(0)  # a token's kind and text (``Token`` is a named tuple)
-_IS_WORD = {kind: int(kind not in (PUNCT, END)) for kind in Kind}  # 1 for the kinds that are words
+IS_WORD = {kind: int(kind not in (PUNCT, END)) for kind in Kind}  # 1 for the kinds that are words
 
 
 class TokenRange(Protocol):
@@ -67,7 +67,7 @@ class MessageContext:
         self.quotes = _quoted_ranges(tokens) if _OPENING_RE.search(text) else []
         # the token lists are walked in C (map, compress): these run for every message with a phrase
         self._kinds = kinds = list(map(_KIND, tokens))
-        self.word_positions = list(compress(range(len(kinds)), map(_IS_WORD.__getitem__, kinds)))
+        self.word_positions = list(compress(range(len(kinds)), map(IS_WORD.__getitem__, kinds)))
         self.words = list(map(_TEXT, map(tokens.__getitem__, self.word_positions)))
         self.has_emoji = Kind.EMOJI in kinds
         self._spaced: str | None = None  # the words as ``cues.spaced`` joins them
@@ -104,7 +104,7 @@ class MessageContext:
     def _words_before_each(self) -> list[int]:
         """For each token, how many words come before it; one more entry for the end of the message."""
         if self._counts is None:
-            self._counts = [0, *accumulate(map(_IS_WORD.__getitem__, self._kinds))]
+            self._counts = [0, *accumulate(map(IS_WORD.__getitem__, self._kinds))]
         return self._counts
 
     def words_before(self, first: int, window: int, scope: VetoScope) -> list[str]:

@@ -25,11 +25,11 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from spasibo.detection.candidate import Candidate
+from spasibo.detection.context import IS_WORD
 from spasibo.detection.normalize import Kind
 
 THANKS, WEAK = "<T>", "<W>"
-# every kind but the two marks is a word
-WORD, NUMBER, CODE, PUNCT, END = Kind.WORD, Kind.NUMBER, Kind.CODE, Kind.PUNCT, Kind.END
+WORD, NUMBER, CODE, END = Kind.WORD, Kind.NUMBER, Kind.CODE, Kind.END
 _POSITIONS = {(False, False): "alone", (False, True): "start", (True, False): "end", (True, True): "mid"}
 # the message length in words goes in the first bucket whose limit it is within
 _LENGTH_LIMITS = (1, 2, 4, 8, 16, 32)
@@ -129,13 +129,11 @@ def _finder_features(features: list[str], candidate: Candidate) -> None:
     if matches and all([match.phrase.weak for match in matches]):
         features.append("weak_only")
     # how many words (every token but marks), where the first and the last one stand
-    kinds = list(map(_KIND, candidate.tokens))
-    count = len(kinds) - kinds.count(PUNCT) - kinds.count(END)
+    flags = list(map(IS_WORD.__getitem__, map(_KIND, candidate.tokens)))  # 1 for a word, 0 for a mark
+    count = flags.count(1)
     if matches:
-        first_word = next((i for i, kind in enumerate(kinds) if kind is not PUNCT and kind is not END), -1)
-        last_word = next(
-            (i for i in range(len(kinds) - 1, -1, -1) if kinds[i] is not PUNCT and kinds[i] is not END), -1
-        )
+        first_word = flags.index(1) if count else -1
+        last_word = len(flags) - 1 - flags[::-1].index(1) if count else -1
         before = 0 <= first_word < matches[0].first
         after = last_word >= matches[-1].last
         features.append("pos:" + _POSITIONS[before, after])
