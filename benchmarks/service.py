@@ -8,10 +8,11 @@ concurrency 20 and 100 with a distinct reaction per request, so every request is
 time over the run (``/proc/<pid>/stat``) divided by the requests answered is its CPU per request.
 
 The webhook part starts the service with a webhook to a loopback receiver in this process, injects messages
-through the fake-only ``/fake/messages`` endpoint and reports delivered events per second and the p99 delay
-from queueing (``publishedAt``) to the receiver.
+through the fake-only ``/fake/messages`` endpoint and reports the delay from queueing (``publishedAt``) to
+the receiver in a steady stream of ``--flowing-rate`` messages a second, and how many events a second the
+service delivers from a backlog.
 
-    python benchmarks/service.py [--duration-s 10] [--events 3000]
+    python benchmarks/service.py [--duration-s 10] [--events 3000] [--flowing-rate 200]
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ CONCURRENCIES = (20, 100)
 WRK_THREADS = 2
 CLOCK_TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 NO_LIMIT = {"SPASIBO_RATE_LIMIT_PER_PHONE_PER_MINUTE": "100000000"}  # measure the service, not the limit
+# a held webhook answer is not a failure to retry: the sender waits for it (and keeps its claim meanwhile)
+HOLD_WITHOUT_RETRIES = {"SPASIBO_WEBHOOK_TIMEOUT_S": "600", "SPASIBO_EVENTS_CLAIM_IDLE_S": "1200"}
 
 # one distinct reaction per request: a per-thread prefix (set up by wrk) and a counter
 WRK_SCRIPT = """
@@ -139,18 +142,25 @@ def measure(name: str, served: ServeProcess, duration_s: int, script: Path) -> d
     return cpu_per_request
 
 
-async def deliver_events(extra_env: dict[str, str], events: int, *, backlog: bool) -> tuple[float, float]:
-    """Events/s delivered and p99 delay (ms) from queueing to the receiver, for ``events`` injected.
+async def deliver_events(
+    extra_env: dict[str, str], events: int, *, rate: float | None
+) -> tuple[float, float, float, float]:
+    """(events/s delivered, p50 and p99 delay in ms from queueing to the receiver, the server's CPU ms per
+    event) for ``events`` injected; the CPU counts injection and delivery when flowing, delivery alone for a
+    backlog.
 
-    Flowing (``backlog=False``), delivery keeps up with injection, so the rate is the injection's and the
-    delay is the one a bot sees. With ``backlog`` the receiver holds its answers until every event is
-    queued, then the rate is how fast the service drains the backlog: its delivery capacity.
+    Flowing (``rate`` events/s), messages are injected at that steady rate, as customers' messages arrive,
+    and the delay is the one a bot sees at that load. As a backlog (``rate`` None) the receiver holds its
+    answers until every event is queued (the sender's timeout is lifted so that nothing is retried), then
+    the rate is how fast the service drains the backlog: its delivery capacity.
     """
+    backlog = rate is None
     async with WebhookReceiver(hold=asyncio.Event() if backlog else None) as receiver:
         env = {
             **NO_LIMIT,
             "SPASIBO_WEBHOOK_URL": receiver.url,
             "SPASIBO_WEBHOOK_SECRET": receiver.secret,
+            **(HOLD_WITHOUT_RETRIES if backlog else {}),
             **extra_env,
         }
         served = await asyncio.to_thread(start_serve, API_KEY, env)
@@ -163,10 +173,13 @@ async def deliver_events(extra_env: dict[str, str], events: int, *, backlog: boo
                 pending = asyncio.Queue[int]()
                 for number in range(events):
                     pending.put_nowait(number)
+                started = time.monotonic()
 
                 async def inject() -> None:
                     while not pending.empty():
                         number = pending.get_nowait()
+                        if rate is not None:  # the message's turn in a steady stream
+                            await asyncio.sleep(started + number / rate - time.monotonic())
                         body = {
                             "text": f"message {number}",
                             "chat": "79001234567@s.whatsapp.net",
@@ -174,11 +187,16 @@ async def deliver_events(extra_env: dict[str, str], events: int, *, backlog: boo
                         }
                         (await http.post("/fake/messages", json=body)).raise_for_status()
 
+                cpu_before = cpu_s(served.process.pid)
                 await asyncio.gather(*(inject() for _ in range(20)))
                 released = time.monotonic()
                 if receiver.hold is not None:
+                    await asyncio.sleep(0.5)  # the last events reach the held receiver
+                    cpu_before = cpu_s(served.process.pid)
+                    released = time.monotonic()
                     receiver.hold.set()
                 await receiver.wait_for(events, timeout_s=120)
+                cpu_ms = (cpu_s(served.process.pid) - cpu_before) / events * 1000
         finally:
             await asyncio.to_thread(stop_serve, served)
     published = []
@@ -189,7 +207,8 @@ async def deliver_events(extra_env: dict[str, str], events: int, *, backlog: boo
         delays.append(record.received_at + offset_s - queued)
     last = max(r.answered_at or 0.0 for r in receiver.accepted())
     start = released if backlog else min(published) - offset_s
-    return events / (last - start), statistics.quantiles(delays, n=100)[98] * 1000
+    centiles = statistics.quantiles(delays, n=100)
+    return events / (last - start), centiles[49] * 1000, centiles[98] * 1000, cpu_ms
 
 
 def redis_reachable() -> bool:
@@ -214,13 +233,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration-s", type=int, default=10)
     parser.add_argument("--events", type=int, default=3000)
+    parser.add_argument("--flowing-rate", type=float, default=200.0, help="events/s of the flowing run")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("benchmarks/service.py needs wrk (Debian: apt-get install wrk)")
     print(
         f"server stack: {server_stack()}; wrk {WRK_THREADS} threads, {args.duration_s} s per run", flush=True
     )
-    modes = [("memory", {})]
+    modes: list[tuple[str, dict[str, str]]] = [("memory", {})]
     if redis_reachable():
         modes.append(
             ("redis", {"SPASIBO_REDIS_URL": REDIS_URL, "SPASIBO_REDIS_KEY_PREFIX": f"bench-{os.getpid()}"})
@@ -244,11 +264,15 @@ def main() -> None:
             ratios = "  ".join(f"c={c}: {cpu[c] / floor_cpu[c]:.2f}x" for c in CONCURRENCIES)
             print(f"{'':<16} CPU per request vs the floor: {ratios} (target <= 2x)", flush=True)
     for mode, env in modes:
-        rate, p99_ms = asyncio.run(deliver_events(env, args.events, backlog=False))
-        capacity, _ = asyncio.run(deliver_events(env, args.events, backlog=True))
+        rate, p50_ms, p99_ms, flowing_cpu_ms = asyncio.run(
+            deliver_events(env, args.events, rate=args.flowing_rate)
+        )
+        capacity, _, _, drain_cpu_ms = asyncio.run(deliver_events(env, args.events, rate=None))
         print(
-            f"webhooks {mode:<7} {args.events} events: flowing {rate:5.0f} events/s, p99 delay "
-            f"{p99_ms:6.1f} ms; a backlog drains at {capacity:5.0f} events/s (target >= 500)",
+            f"webhooks {mode:<7} {args.events} events, flowing at {rate:4.0f}/s: delay p50 {p50_ms:6.1f} ms "
+            f"p99 {p99_ms:6.1f} ms, CPU {flowing_cpu_ms:.2f} ms/event (injection + delivery)\n"
+            f"{'':<16} a backlog drains at {capacity:5.0f} events/s, CPU {drain_cpu_ms:.2f} ms/event "
+            "(target >= 500 events/s)",
             flush=True,
         )
 

@@ -2,9 +2,10 @@
 
 Run ``.venv/bin/python benchmarks/verdict_snapshot.py save SNAPSHOT.jsonl`` before a change and
 ``... compare SNAPSHOT.jsonl`` after it (keep the snapshot outside the repository). The texts: the development
-corpus, ``training/data/extra.tsv``, the ``ru_text`` column of ru_goemotions_validation.csv, the same
-lines mutated (typos, other keyboard layout, translit, case, stretched letters; seeded, so always the same),
-and long texts glued from corpus lines (the truncated path).
+corpus, every training and validation corpus under ``training/data`` (never the frozen folder), the
+``ru_text`` column of ru_goemotions_validation.csv, the same lines mutated (typos, other keyboard layout,
+translit, case, stretched letters; seeded, so always the same), and long texts glued from corpus lines (the
+truncated path).
 """
 
 from __future__ import annotations
@@ -22,15 +23,21 @@ from spasibo.detection.evaluation import read_corpus
 from spasibo.detection.normalize import swap_layout
 
 _REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(_REPO))  # the repository's ``training`` package, which knows the corpora
+from training.corpora import read_lines, training_files  # noqa: E402
+
 _SEED = 20261129
 _LONG_TEXT_CHARS = (1500, 2100, 4096, 9000)
 _TRANSLIT = str.maketrans("спасибоблагодарюмерц", "spasiboblagodarumerc")
 
 
 def _corpus_texts() -> Iterator[tuple[str, str]]:
-    for path in (shared_data("gratitude_dev.tsv"), _REPO / "training/data/extra.tsv"):
-        for message in read_corpus(path):
-            yield f"{path.name}:{message.line}", message.text
+    for message in read_corpus(shared_data("gratitude_dev.tsv")):
+        yield f"gratitude_dev.tsv:{message.line}", message.text
+    for path in training_files():
+        source = path.relative_to(_REPO / "training/data").as_posix()
+        for number, line in enumerate(read_lines(path), start=1):
+            yield f"{source}:{number}", line.text
     with shared_data("ru_goemotions_validation.csv").open(encoding="utf-8", newline="") as stream:
         for line, row in enumerate(csv.DictReader(stream), start=2):
             yield f"goemotions:{line}", row["ru_text"]

@@ -105,3 +105,54 @@ async def test_without_an_idempotency_key_no_error_ever_names_that_header(servic
     changed = await service.react(messageId="3A01", emoji="👍", phone="+7 900 123-45-67")
     assert changed.status_code == 200
     assert "Idempotency-Key" not in changed.text
+
+
+@pytest.mark.parametrize(
+    ("header", "says"),
+    [("", "at least 1 character"), ("k" * 201, "at most 200 characters")],
+)
+async def test_a_bad_idempotency_key_is_422_naming_the_header_and_sends_nothing(
+    service: Service, header: str, says: str
+) -> None:
+    response = await service.react(messageId="3A01", idempotency_key=header)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == ("invalid_field", "header.Idempotency-Key")
+    assert says in error["message"]
+    assert service.sent() == 0
+
+
+async def test_a_key_of_200_characters_is_accepted(service: Service) -> None:
+    response = await service.react(messageId="3A01", idempotency_key="k" * 200)
+    assert response.status_code == 200
+    assert service.sent() == 1
+
+
+async def test_a_bad_api_key_is_reported_before_a_bad_idempotency_key(service: Service) -> None:
+    response = await service.client.post(
+        "/reaction",
+        json={"phone": "+79001234567", "emoji": "❤️", "messageId": "3A01"},
+        headers={"X-API-Key": "wrong", "Idempotency-Key": ""},
+    )
+    assert response.status_code == 401
+
+
+async def test_a_bad_idempotency_key_is_reported_before_a_bad_body(service: Service) -> None:
+    response = await service.client.post("/reaction", json={"emoji": 5}, headers={"Idempotency-Key": ""})
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "header.Idempotency-Key"
+
+
+def test_the_openapi_document_describes_the_idempotency_key_header(service: Service) -> None:
+    parameters = service.app.openapi()["paths"]["/reaction"]["post"]["parameters"]
+    assert parameters == [
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "required": False,
+            "schema": {
+                "anyOf": [{"type": "string", "minLength": 1, "maxLength": 200}, {"type": "null"}],
+                "title": "Idempotency-Key",
+            },
+        }
+    ]

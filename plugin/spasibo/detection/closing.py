@@ -52,9 +52,8 @@ class ClosingJudge:
         if "?" in map(_TEXT, tokens):  # only a sentence end reads "?": words and marks never do
             return True
         inside = {index for match in matches for index in range(match.first, match.last)}
-        positions = [i for i in context.word_positions if i not in inside]
-        words = [tokens[i].text for i in positions]
-        match_starts = sorted(match.first for match in matches)
+        positions, words = context.words_outside(matches)
+        match_starts = sorted([match.first for match in matches])
         joined = spaced(words)
         for cues, news in ((self.reply_cues, False), (self.news_cues, True)):
             # most thanks hold no cue at all: one trie search answers that before the ordered search
@@ -132,12 +131,12 @@ class ClosingJudge:
 
     def only_pleasantries(self, context: MessageContext, matches: Sequence[PhraseMatch]) -> bool:
         """True when every word outside the matches is a pleasantry ("ок", "до встречи"); emoji are fine."""
-        inside = {index for match in matches for index in range(match.first, match.last)}
-        words = [
-            token.text
-            for index, token in enumerate(context.tokens)
-            if index not in inside and token.kind in (Kind.WORD, Kind.NUMBER, Kind.CODE)
-        ]
+        positions, words = context.words_outside(matches)
+        if context.has_emoji:
+            tokens = context.tokens
+            words = [
+                word for at, word in zip(positions, words, strict=True) if tokens[at].kind is not Kind.EMOJI
+            ]
         return self.pleasantries.covers(words)
 
 

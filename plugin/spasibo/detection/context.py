@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import accumulate, compress
+from operator import itemgetter
+from typing import Protocol
 
 from spasibo.detection.cues import CueSet, spaced
 from spasibo.detection.normalize import Kind, Token
@@ -16,21 +19,35 @@ _OPENING_RE = re.compile("|".join(map(re.escape, _OPENING)))
 _PHRASE_STOPS = frozenset((Kind.END, Kind.PUNCT, Kind.EMOJI))
 WORD_KINDS = (Kind.WORD, Kind.EMOJI, Kind.NUMBER, Kind.CODE)
 PUNCT, END = Kind.PUNCT, Kind.END
+_KIND, _TEXT = itemgetter(3), itemgetter(0)  # a token's kind and text (``Token`` is a named tuple)
+IS_WORD = {kind: int(kind not in (PUNCT, END)) for kind in Kind}  # 1 for the kinds that are words
+
+
+class TokenRange(Protocol):
+    """What a matched phrase is to its context: the token range ``[first, last)`` it covers."""
+
+    @property
+    def first(self) -> int: ...
+
+    @property
+    def last(self) -> int: ...
 
 
 class MessageContext:
     """One message's tokens plus what every check asks of them, computed once.
 
     ``words`` are the texts of its word tokens (words, emoji, numbers, codes: everything but marks), and
-    ``word_positions`` the token index of each.
+    ``word_positions`` the token index of each; ``has_emoji`` says whether any token is an emoji.
     """
 
     __slots__ = (
         "_counts",
+        "_kinds",
         "_mentions",
         "_spaced",
         "_stops",
         "breakers",
+        "has_emoji",
         "quotes",
         "reach_words",
         "text",
@@ -48,8 +65,11 @@ class MessageContext:
         self.reach_words = reach_words  # the widest window any check asks for; no window holds more words
         # most messages hold no quotation mark at all: one search answers that
         self.quotes = _quoted_ranges(tokens) if _OPENING_RE.search(text) else []
-        self.word_positions = [i for i, t in enumerate(tokens) if t.kind is not PUNCT and t.kind is not END]
-        self.words = [tokens[i].text for i in self.word_positions]
+        # the token lists are walked in C (map, compress): these run for every message with a phrase
+        self._kinds = kinds = list(map(_KIND, tokens))
+        self.word_positions = list(compress(range(len(kinds)), map(IS_WORD.__getitem__, kinds)))
+        self.words = list(map(_TEXT, map(tokens.__getitem__, self.word_positions)))
+        self.has_emoji = Kind.EMOJI in kinds
         self._spaced: str | None = None  # the words as ``cues.spaced`` joins them
         # for each token how many words come before it (one more entry at the end), when first asked
         self._counts: list[int] | None = None
@@ -57,6 +77,16 @@ class MessageContext:
         self._stops: dict[VetoScope, list[int]] = {}
         # id of a cue set -> whether any of its cues occurs anywhere in the message
         self._mentions: dict[int, bool] = {}
+
+    def words_outside(self, matches: Sequence[TokenRange]) -> tuple[list[int], list[str]]:
+        """The token positions and texts of the words outside every match, in order."""
+        positions, words = self.word_positions, self.words
+        if len(matches) == 1:  # the usual case: what comes before the phrase and what comes after it
+            low, high = bisect_left(positions, matches[0].first), bisect_left(positions, matches[0].last)
+            return positions[:low] + positions[high:], words[:low] + words[high:]
+        inside = {index for match in matches for index in range(match.first, match.last)}
+        kept = [at for at, position in enumerate(positions) if position not in inside]
+        return [positions[at] for at in kept], [words[at] for at in kept]
 
     def mentions(self, cues: CueSet) -> bool:
         """True when one of ``cues`` occurs somewhere among the message's words (asked once per cue set).
@@ -74,13 +104,7 @@ class MessageContext:
     def _words_before_each(self) -> list[int]:
         """For each token, how many words come before it; one more entry for the end of the message."""
         if self._counts is None:
-            counts = [0]
-            seen = 0
-            for token in self.tokens:
-                if token.kind is not Kind.PUNCT and token.kind is not Kind.END:
-                    seen += 1
-                counts.append(seen)
-            self._counts = counts
+            self._counts = [0, *accumulate(map(IS_WORD.__getitem__, self._kinds))]
         return self._counts
 
     def words_before(self, first: int, window: int, scope: VetoScope) -> list[str]:

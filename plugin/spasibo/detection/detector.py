@@ -72,7 +72,7 @@ class GratitudeDetector:
             raise ConfigError(f"invalid detector setting {names}: {error}") from error
         self.judge: Judge = judge if judge is not None else LinearJudge()
         self._matcher = PhraseMatcher(self.packs)
-        self._prefilter = Prefilter(self._matcher.anchor_words()) if self.settings.prefilter else None
+        self._prefilter = Prefilter(self._matcher) if self.settings.prefilter else None
         self._vetoes = Vetoes(self.packs, self.settings)
         self._closing = ClosingJudge(self.packs)
         self._min_scores: tuple[float, float] | None = None

@@ -105,14 +105,12 @@ class LinearJudge:
         weights = model.weights
         gratitude, closing = model.bias
         found = candidate_features(candidate, model.config)
-        for feature in found.features:
-            pair = weights.get(feature)
+        for pair in map(weights.get, found.features):  # the lookups run in C
             if pair is not None:
                 gratitude += pair[0]
                 closing += pair[1]
-        sums = self._word_sums
-        for word in found.words:
-            pair = sums.get(word)
+        words = found.words
+        for word, pair in zip(words, map(self._word_sums.get, words), strict=True):
             if pair is None:
                 pair = self._word_sum(word)
             gratitude += pair[0]

@@ -31,7 +31,6 @@ CONTENT_KINDS = (Kind.WORD, Kind.EMOJI)
 READING_PENALTY = {"exact": 0.0, "fuzzy": 8.0, "layout": 10.0, "translit": 10.0}
 _FUZZY_PENALTY_PER_EDIT = 8.0
 _MIN_FUZZY_LEN = 6  # "спаси" is one letter from "спасиб" and means "save": short words match exactly
-_ANCHOR_MIN_CHARS = 3  # "от" is in too many words to tell anything
 _MIN_ALTERNATIVE_LEN = 3  # "ty" on the other layout is "ен": too short to mean anything
 # A letter typed twice: two such runs in one word are stretching ("спаасибоо"), not spelling.
 _DOUBLED_RE = re.compile(r"([^\W\d_])\1")
@@ -111,22 +110,6 @@ class PhraseMatcher:
         # tuples, not lists: the garbage collector stops tracking tuples of strings and ints
         self._memo: dict[str, tuple[tuple[str, int, str], ...]] = {}
 
-    def anchor_words(self) -> list[tuple[str, int]]:
-        """For each phrase, one word every reading of it must contain, with the edits that word allows.
-
-        The first word, unless it is too short to be telling ("от души" is anchored on "души").
-        """
-        anchors = []
-        for phrases in self._by_first.values():
-            for phrase in phrases:
-                word = phrase.words[0]
-                if len(word) < _ANCHOR_MIN_CHARS and word.isalpha():
-                    word = max(phrase.words, key=len)
-                # a later word is compared without the head/tail filter: anchor it whole unless long
-                edits = allowed_edits(word) if word == phrase.words[0] else 0
-                anchors.append((word, edits))
-        return anchors
-
     def _first_word(self, word: str) -> tuple[str, int] | None:
         """The phrase-starting word ``word`` reads as, with the edits it took, or None."""
         if word in self._by_first:
@@ -188,7 +171,7 @@ class PhraseMatcher:
             word = tokens[content[position]].text
             readings = memo.get(word)
             if readings is None:
-                readings = self._readings_of(word)
+                readings = self.readings_of(word)
             found = self._match_at(tokens, content, position, readings) if readings else None
             if found is None:
                 position += 1
@@ -199,7 +182,7 @@ class PhraseMatcher:
             matches.sort(key=lambda match: match.first)
         return matches
 
-    def _readings_of(self, word: str) -> tuple[tuple[str, int, str], ...]:
+    def readings_of(self, word: str) -> tuple[tuple[str, int, str], ...]:
         """Every phrase-starting word ``word`` can be read as: (target, edits, reading), best first.
 
         Remembered per word (bounded), since chat vocabulary repeats and most words read as nothing.
@@ -254,17 +237,39 @@ class PhraseMatcher:
         for offset, (target, limit) in enumerate(
             zip(phrase.words[1:], phrase.edits[1:], strict=True), start=1
         ):
-            word = tokens[content[position + offset]].text
-            if word == target:
-                continue
-            # OSA distance is at least the length difference: most words fail here without a call
-            if limit == 0 or abs(len(word) - len(target)) > limit or word in self._lookalikes:
-                return None
-            found = OSA.distance(word, target, score_cutoff=limit)
-            if found > limit:
+            found = self.later_word_edits(tokens[content[position + offset]].text, target, limit)
+            if found is None:
                 return None
             edits += found
         return edits
+
+    def later_word_edits(self, word: str, target: str, limit: int) -> int | None:
+        """The typos it takes to read ``word`` as ``target``, a phrase's word after its first one that
+        tolerates ``limit`` of them, or None when it does not read so."""
+        if word == target:
+            return 0
+        # OSA distance is at least the length difference: most words fail here without a call
+        if limit == 0 or abs(len(word) - len(target)) > limit or word in self._lookalikes:
+            return None
+        found = OSA.distance(word, target, score_cutoff=limit)
+        return None if found > limit else found
+
+    def phrases_from(self, target: str) -> list[Phrase]:
+        """The phrases whose first word is ``target`` (a word ``readings_of`` names), longest first."""
+        return self._by_first[target]
+
+    def later_words(self) -> dict[str, int]:
+        """Every word that follows the first one in some phrase, with the typos it tolerates."""
+        return {
+            word: limit
+            for phrases in self._by_first.values()
+            for phrase in phrases
+            for word, limit in zip(phrase.words[1:], phrase.edits[1:], strict=True)
+        }
+
+    def first_words(self) -> list[str]:
+        """Every word a phrase starts with."""
+        return list(self._by_first)
 
     def _layout_chunks(
         self, tokens: Sequence[Token], text: str, windows: Sequence[tuple[int, int]]

@@ -43,13 +43,17 @@ _PUNCT_CHARS = r",;:()«»\"“”„‚‘'\-—–/*+=<>\[\]{}"  # regex-escap
 # One match per token: the characters skipped before it (no token can start there), then the token in one
 # of four groups. ``findall`` hands back plain strings, no match objects, and the skipped run gives the
 # offsets. The token is optional so that trailing skipped characters end the search in one last match.
+_WORD_PATTERN = r"[^\W_][\w\u0300-\u036f]*(?:['’][^\W_][\w\u0300-\u036f]*)*"
 _TOKEN_RE = re.compile(
     rf"((?:[^\w{_EMOJI}{_END_CHARS}{_PUNCT_CHARS}]|_)*+)"
-    r"(?:([^\W_][\w\u0300-\u036f]*(?:['’][^\W_][\w\u0300-\u036f]*)*)"
+    rf"(?:({_WORD_PATTERN})"
     rf"|([{_EMOJI}])"
     rf"|([{_END_CHARS}]+)"
     rf"|([{_PUNCT_CHARS}]))?"
 )
+# The word tokens alone: on the lower-cased text, ``findall`` gives exactly the strings ``tokenize`` reads its
+# word, number and code tokens from (no other token can hold a character a word starts with).
+WORD_RE = re.compile(_WORD_PATTERN)
 _STRETCH_RE = re.compile(r"([^\W\d_])\1{2,}")
 _COMBINING_RE = re.compile(r"[\u0300-\u036f]")
 _CODE_GLUE = "-_/#№"
@@ -74,7 +78,9 @@ LAYOUT_CHUNK_RE = re.compile(
     r"|(?<![\w\[\];',.`])[\[\];',.`]+[a-zA-Z]+(?:[\[\];',.`]+[a-zA-Z]+)*[\[\];',.`]*(?![\w])"
 )
 # What every such chunk holds: a cheap test that lets most texts skip the search for chunks.
-LAYOUT_HINT_RE = re.compile(r"[\[\];',.`][a-zA-Z]")  # a layout key right before a Latin letter
+_LAYOUT_KEY = r"[\[\];',.`]"  # the keys that type Cyrillic letters on the other layout
+LAYOUT_HINT_RE = re.compile(rf"{_LAYOUT_KEY}[a-zA-Z]")  # a layout key right before a Latin letter
+LAYOUT_KEY_BEFORE_LETTER = rf"{_LAYOUT_KEY}(?=[a-zA-Z])"  # the same, matching the key alone
 _LAYOUT_CHUNK_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ[];',.`")
 
 # Latin → Cyrillic transliteration, longest sequences first ("shch" before "sh" before "s").
@@ -99,7 +105,9 @@ _WORD_FORMS: dict[str, str] = {}  # lower-case word -> its normal form; chat voc
 _WORD_FORMS_MAX = 100_000
 
 
-def _word_form(word: str) -> str:
+def word_form(word: str) -> str:
+    """The text ``tokenize`` gives the token of a lower-case word (see ``normalize_word``); remembered,
+    since chat vocabulary repeats."""
     form = _WORD_FORMS.get(word)
     if form is None:
         form = collapse_stretch(_COMBINING_RE.sub("", cyrillic_lookalikes(word.replace("ё", "е"))))
@@ -175,7 +183,8 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     Words glued to digits (``SPS-4412``, ``SPSB20``, ``R19``) become ``CODE`` tokens so a promo code or an
     order number never reads as "спс".
     """
-    clean = text.translate(_SAME_LENGTH) if _INVISIBLE_RE.search(text) else text
+    # every invisible character is unprintable: most texts are answered by the faster ``isprintable``
+    clean = text.translate(_SAME_LENGTH) if not text.isprintable() and _INVISIBLE_RE.search(text) else text
     lowered = clean.lower()
     if len(lowered) != len(clean):  # a few letters ("İ") grow when lowered; keep offsets exact
         lowered = "".join(char.lower()[:1] for char in clean)
@@ -190,7 +199,7 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
         if word:
             end = start + len(word)
             if word.isalpha():
-                append(new_token(Token, (forms.get(word) or _word_form(word), start, end, WORD)))
+                append(new_token(Token, (forms.get(word) or word_form(word), start, end, WORD)))
             elif word.isdigit():
                 append(new_token(Token, (word, start, end, NUMBER)))
                 has_code = True
@@ -198,7 +207,7 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
                 append(new_token(Token, (word, start, end, CODE)))
                 has_code = True
             else:  # apostrophes or stress marks inside a word
-                append(new_token(Token, (_word_form(word), start, end, WORD)))
+                append(new_token(Token, (word_form(word), start, end, WORD)))
         elif emoji:
             end = start + 1
             append(new_token(Token, (emoji, start, end, EMOJI)))

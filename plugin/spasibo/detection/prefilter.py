@@ -1,39 +1,107 @@
 """A cheap first look: can any phrase possibly be in this text? If not, the detector skips the rest.
 
-It must never say "no" to a text the matcher would find a phrase in, so it is built from the same index:
-for every phrase, the pieces any reading of it must contain (a short word whole; a longer one's first or
-last three letters, which one typo leaves intact; the same pieces typed on the other keyboard layout).
-Texts with Latin letters (translit, wrong layout with punctuation), stretched letters or stress marks take
-the full path, since their pieces may be hidden.
+It must never say "no" to a text the matcher would find a phrase in, so it asks the matcher itself, one
+word at a time: which phrases the word could start (in any reading: typo, other layout, translit) and which
+later phrase words it could stand for. A text may hold a phrase only when one of its words starts one whose
+later words are all among its words too, or when it holds what the matcher reads beyond single words (an
+emoji phrase, Latin letters after a layout key: "cgfcb,j"). One regular expression splits the lower-cased
+text into exactly the words the tokenizer would make, plus those emoji and layout keys; what each piece can
+be is learnt once and remembered, so for most texts the answer is that one ``findall`` and a few set
+operations in C, and a text without thanks-like words never reaches the tokenizer.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import defaultdict
 
-from spasibo.detection.normalize import swap_layout
-from spasibo.detection.trie import trie_pattern
+from spasibo.detection.matcher import PhraseMatcher
+from spasibo.detection.normalize import LAYOUT_HINT_RE, LAYOUT_KEY_BEFORE_LETTER, WORD_RE, word_form
 
-AFFIX_CHARS = 3  # the matcher's own head/tail filter for typo-tolerant words uses the same length
-_ALWAYS_FULL_PATH = r"[a-z]|([^\W\d_])\1\1|[\u0300-\u036f]"
+_MEMO_WORDS = 100_000  # distinct words remembered before the memo starts over
+
+
+class _Vocabulary:
+    """What the pieces seen so far can be: all of them; those that alone send a text down the full path (a
+    one-word phrase in some reading, an emoji phrase word, a layout key the matcher's chunk search would
+    read, a word with one inside); the later words of the longer phrases each other word starts; and the
+    words that can stand for each later phrase word. Replaced whole when full, so a reader holding the old
+    one stays consistent."""
+
+    __slots__ = ("alone", "known", "later", "starters")
+
+    def __init__(self) -> None:
+        self.known: set[str] = set()
+        self.alone: set[str] = set()
+        self.starters: dict[str, list[tuple[str, ...]]] = {}
+        self.later: defaultdict[str, set[str]] = defaultdict(set)
 
 
 class Prefilter:
-    """Says whether a text might contain one of the given phrase words (lower case, normalised)."""
+    """Says whether a text might contain one of the matcher's phrases."""
 
-    def __init__(self, anchor_words: Iterable[tuple[str, int]]) -> None:
-        anchors: set[str] = set()
-        for word, allowed_edits in anchor_words:
-            pieces = [word] if allowed_edits == 0 else [word[:AFFIX_CHARS], word[-AFFIX_CHARS:]]
-            for piece in pieces:
-                anchors.add(piece)
-                swapped = swap_layout(piece) if word.isascii() and len(word) >= AFFIX_CHARS else None
-                if swapped:
-                    anchors.add(swapped)
-        literal = trie_pattern([re.escape(char) for char in anchor] for anchor in anchors)
-        self._regex = re.compile(f"{_ALWAYS_FULL_PATH}|{literal}" if literal else _ALWAYS_FULL_PATH)
+    def __init__(self, matcher: PhraseMatcher) -> None:
+        self._matcher = matcher
+        self._later_words = matcher.later_words()
+        # a later word that tolerates typos is compared with the words of a length it can be typed in
+        self._later_by_length: defaultdict[int, list[tuple[str, int]]] = defaultdict(list)
+        for word, limit in self._later_words.items():
+            for length in range(len(word) - limit, len(word) + limit + 1) if limit else ():
+                self._later_by_length[length].append((word, limit))
+        # phrase words that are not words (emoji) are tokens of their own: pieces of their own
+        phrase_words = [*matcher.first_words(), *self._later_words]
+        symbols = sorted({word for word in phrase_words if not WORD_RE.fullmatch(word)})
+        self._symbols_later = frozenset(symbols).intersection(self._later_words)
+        pieces = [WORD_RE.pattern, LAYOUT_KEY_BEFORE_LETTER, *map(re.escape, symbols)]
+        self._pieces = re.compile("|".join(pieces))  # a key or emoji is never part of a word
+        self._vocabulary = _Vocabulary()
 
     def may_match(self, text: str) -> bool:
         """False only when no phrase can be in ``text``."""
-        return self._regex.search(text.lower().replace("ё", "е")) is not None
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a letter that grows when lowered: the tokenizer lowers otherwise
+            return True
+        words = self._pieces.findall(lowered)
+        vocabulary = self._vocabulary
+        if not vocabulary.known.issuperset(words):
+            vocabulary = self._learn(words)
+        if not vocabulary.alone.isdisjoint(words):
+            return True
+        starters = vocabulary.starters.keys() & words
+        return bool(starters) and self._phrase_may_follow(starters, words, vocabulary)
+
+    def _phrase_may_follow(self, starters: set[str], words: list[str], vocabulary: _Vocabulary) -> bool:
+        """True when one of the phrases these words start has all its later words among ``words``."""
+        later, symbols = vocabulary.later, self._symbols_later
+        for starter in starters:
+            for rest in vocabulary.starters[starter]:
+                if all(word in symbols or not later[word].isdisjoint(words) for word in rest):
+                    return True
+        return False
+
+    def _learn(self, words: list[str]) -> _Vocabulary:
+        """Remember what each new word of ``words`` can be; the vocabulary that now knows them all."""
+        vocabulary = self._vocabulary
+        new = set(words) - vocabulary.known
+        if len(vocabulary.known) + len(new) > _MEMO_WORDS:
+            vocabulary = self._vocabulary = _Vocabulary()
+            new = set(words)
+        matcher = self._matcher
+        for word in new:
+            vocabulary.known.add(word)
+            if not WORD_RE.fullmatch(word) or LAYOUT_HINT_RE.search(word):
+                vocabulary.alone.add(word)  # an emoji or a layout key, or a word with one: "don't"
+                continue
+            form = word_form(word)
+            targets = {target for target, _, _ in matcher.readings_of(form)}
+            rests = {phrase.words[1:] for target in targets for phrase in matcher.phrases_from(target)}
+            if () in rests:
+                vocabulary.alone.add(word)
+            elif rests:
+                vocabulary.starters[word] = sorted(rests)
+            if form in self._later_words:
+                vocabulary.later[form].add(word)
+            for target, limit in self._later_by_length.get(len(form), ()):
+                if target != form and matcher.later_word_edits(form, target, limit) is not None:
+                    vocabulary.later[target].add(word)
+        return vocabulary

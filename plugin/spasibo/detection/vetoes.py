@@ -11,8 +11,10 @@ Russian message is never vetoed by English cues).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from spasibo.detection.context import MessageContext
 from spasibo.detection.cues import CueSet
@@ -30,6 +32,8 @@ _NO_CUES = CueSet(())
 CYRILLIC, LATIN, ANY_SCRIPT = "cyrillic", "latin", "any"
 # languages written in Cyrillic among the packs spasibo ships or a plugin is likely to add
 _CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "be", "kk", "tt", "bg", "sr", "mk", "ky", "ba", "cv", "mn"})
+_FIRST = itemgetter(0)
+_LATIN_RE, _CYRILLIC_RE = re.compile("[a-z]"), re.compile("[а-я]")
 _LATIN_LANGUAGES = frozenset({"en", "de", "fr", "uz", "es", "it", "pt", "pl", "tr", "az", "cs", "nl"})
 
 
@@ -43,9 +47,8 @@ def script_of_language(language: str) -> str:
 def script_of_words(words: Sequence[str]) -> str:
     """The script most of these (normalised, lower-case) words start in; Cyrillic wins a tie, the chats
     being mostly Russian."""
-    latin = sum(1 for word in words if "a" <= word[0] <= "z")
-    cyrillic = sum(1 for word in words if "а" <= word[0] <= "я")
-    return LATIN if latin > cyrillic else CYRILLIC
+    initials = "".join(map(_FIRST, words))
+    return LATIN if len(_LATIN_RE.findall(initials)) > len(_CYRILLIC_RE.findall(initials)) else CYRILLIC
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ def create_app(settings: ServiceSettings | None = None, pool: SessionPool | None
     app.state.service = state
     install_error_handlers(app, production=settings.production)
     protected = [Security(state.auth.dependency())]
-    app.include_router(reaction.router, dependencies=protected)
+    app.include_router(reaction.router, dependencies=[Security(reaction.RequireReactionCaller(state.auth))])
     app.include_router(sessions.router, dependencies=protected)
     app.include_router(events.router, dependencies=protected)
     if settings.whatsapp_client == "fake":

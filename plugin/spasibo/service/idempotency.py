@@ -15,8 +15,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import secrets
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -189,7 +189,7 @@ class IdempotencyRecords:
         """A new claim token and the record that holds a key for it while its request is in flight (stored for
         ``wait_s``); ``begin`` stores it, or ``admission.py`` together with a rate-limit slot.
         """
-        token = uuid.uuid4().hex
+        token = secrets.token_hex(16)  # 128 random bits; uuid4().hex cost three times as much
         return token, _pending(token, fingerprint)
 
     async def ping(self) -> bool:

@@ -6,6 +6,8 @@ only once the webhook accepted it or it was dead-lettered (``<prefix>:events:dea
 died stays pending; any live instance claims it after ``claim_idle_s`` (``XAUTOCLAIM``) and delivers it, so a
 restart or another instance finishes the deliveries. While retrying, a consumer renews its claim before each
 wait (the wait is shorter than ``claim_idle_s``), so nobody steals an entry that is still being worked on.
+Round trips are batched: a consumer reads once at least half its delivery slots are free, and acknowledges
+the entries finished meanwhile with one ``XACK``.
 
 A bot may also read the stream itself (``XREAD``/``XREADGROUP`` with a group of its own): each entry has one
 field, ``event``, the event's JSON.
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 GROUP = "webhooks"
 READ_BLOCK_MS = 500  # a stopping reader notices within this; cancelling a blocked read can hang redis-py
 PUBLISH_TIMEOUT_S = 2.0
+READ_BATCH_WAIT_S = 0.01  # how long a reader with free slots waits for more to free up before it reads
 
 
 class RedisOutbox:
@@ -63,6 +66,8 @@ class RedisOutbox:
         self._stream_max_len = stream_max_len
         self._dead_letters_max = dead_letters_max
         self._in_flight: dict[str, asyncio.Task[None]] = {}
+        self._acks: list[str] = []  # delivered (or dead-lettered) entries not acknowledged yet
+        self._acking: asyncio.Task[None] | None = None
         self._loops: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
 
@@ -108,6 +113,8 @@ class RedisOutbox:
             for task in unfinished:
                 task.cancel()
             await asyncio.gather(*unfinished, return_exceptions=True)
+        if self._acking is not None:
+            await self._acking
         if self._sender is not None:
             await self._sender.aclose()
         await self._redis.aclose()
@@ -117,13 +124,23 @@ class RedisOutbox:
     def _free_slots(self) -> int:
         return self._concurrency - len(self._in_flight)
 
-    async def _wait_for_a_slot(self) -> None:
+    async def _wait_for_slots(self) -> None:
         while self._free_slots() <= 0:
             await asyncio.wait(list(self._in_flight.values()), return_when=asyncio.FIRST_COMPLETED)
+        # a moment for more deliveries to end (up to half the slots), so that one read fetches a batch instead
+        # of one entry a round trip each time a delivery ends; never long, as some may be waiting to retry
+        deadline = asyncio.get_running_loop().time() + READ_BATCH_WAIT_S
+        while self._free_slots() < self._concurrency // 2:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                return
+            await asyncio.wait(
+                list(self._in_flight.values()), timeout=remaining, return_when=asyncio.FIRST_COMPLETED
+            )
 
     async def _read_new(self) -> None:
         while not self._stopping.is_set():
-            await self._wait_for_a_slot()
+            await self._wait_for_slots()
             try:
                 answer = await self._redis.xreadgroup(
                     GROUP, self._consumer, {self.stream: ">"}, count=self._free_slots(), block=READ_BLOCK_MS
@@ -141,7 +158,7 @@ class RedisOutbox:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self._claim_idle_ms / 2000)
                 return
-            await self._wait_for_a_slot()
+            await self._wait_for_slots()
             try:
                 answer = await self._redis.xautoclaim(
                     self.stream,
@@ -164,9 +181,9 @@ class RedisOutbox:
             if entry_id in self._in_flight:
                 continue
             if not fields or "event" not in fields:  # trimmed away or foreign: nothing to deliver
-                task = asyncio.create_task(self._ack(entry_id))
-            else:
-                task = asyncio.create_task(self._handle(entry_id, fields["event"]))
+                self._ack(entry_id)
+                continue
+            task = asyncio.create_task(self._handle(entry_id, fields["event"]))
             self._in_flight[entry_id] = task
             task.add_done_callback(functools.partial(self._done, entry_id))
 
@@ -185,11 +202,22 @@ class RedisOutbox:
             if dead is not None:
                 await self._redis.lpush(self._dead_key, dead.model_dump_json())  # type: ignore[misc]
                 await self._redis.ltrim(self._dead_key, 0, self._dead_letters_max - 1)  # type: ignore[misc]
-            await self._ack(entry_id)
+            self._ack(entry_id)
         except RedisError as error:  # not acknowledged: it stays pending and is claimed again later
             log.warning("event entry %s: Redis failed after delivery: %s", entry_id, error)
         except Exception:
             log.exception("delivering event entry %s failed unexpectedly", entry_id)
 
-    async def _ack(self, entry_id: str) -> None:
-        await self._redis.xack(self.stream, GROUP, entry_id)
+    def _ack(self, entry_id: str) -> None:
+        """Acknowledge ``entry_id`` with the others finished meanwhile: one ``XACK`` for all of them."""
+        self._acks.append(entry_id)
+        if self._acking is None or self._acking.done():
+            self._acking = asyncio.create_task(self._flush_acks(), name="spasibo-events-acks")
+
+    async def _flush_acks(self) -> None:
+        while self._acks:
+            entry_ids, self._acks = self._acks, []
+            try:
+                await self._redis.xack(self.stream, GROUP, *entry_ids)
+            except RedisError as error:  # they stay pending and are claimed (and delivered) again later
+                log.warning("acknowledging %d event entries failed: %s", len(entry_ids), error)

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from spasibo.models import utc_now
 from spasibo.service.metrics import ServiceMetrics
+from spasibo.service.webhook_clients import WebhookClients
 from spasibo.webhook_signature import EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_webhook
 
 log = logging.getLogger(__name__)
@@ -102,8 +103,7 @@ class WebhookSender:
         self._backoff_max_s = backoff_max_s
         self._sleep = sleep
         self._rng = rng or random.Random()
-        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-        self._http = httpx.AsyncClient(timeout=timeout_s, limits=limits)
+        self._clients = WebhookClients(timeout_s=timeout_s, keep_idle=concurrency)
 
     def backoff_s(self, attempt: int) -> float:
         """The wait after failed attempt ``attempt`` (1-based): full jitter below the exponential cap."""
@@ -148,7 +148,8 @@ class WebhookSender:
             SIGNATURE_HEADER: sign_webhook(target.secret, timestamp, body),
         }
         try:
-            response = await self._http.post(target.url, content=body, headers=headers)
+            async with self._clients.client_for(target.url) as http:
+                response = await http.post(target.url, content=body, headers=headers)
         except httpx.TimeoutException:
             return "timeout", True
         except httpx.HTTPError as error:
@@ -165,4 +166,4 @@ class WebhookSender:
 
     async def aclose(self) -> None:
         """Close the HTTP connections."""
-        await self._http.aclose()
+        await self._clients.aclose()
