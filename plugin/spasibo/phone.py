@@ -85,9 +85,20 @@ def normalize_phone(raw: str, default_region: str = DEFAULT_REGION) -> str:
     return digits
 
 
+def e164(digits: str) -> str:
+    """``normalize_phone``'s answer written with its ``+`` (``79001234567`` → ``+79001234567``): the form to
+    hand a normalised number on in, because every region reads it the same. The bare digits are not: read in
+    a default region they may be a national number (``79001234567`` in DE is ``4979001234567``, the Maldives'
+    ``9607771234`` in RU is ``79607771234``).
+    """
+    return "+" + digits
+
+
 # Reading a new number costs 16-50 us (more than the rest of a request's own checks), and one request
-# normalises its customer's number up to three times (as given, then the digits as the chat, then again to
-# send): recent answers are kept, each also under its own digits, which normalise to themselves.
+# normalises its customer's number up to three times (as given, then as the chat, then again to send):
+# recent answers are kept by (text, region), each also under its E.164 form, which reads the same in every
+# region. Every entry is what a fresh reading of its own text in its own region gives, so clearing the
+# cache between two readings of one request changes nothing.
 _recent: dict[tuple[str, str], str | None] = {}
 
 
@@ -96,7 +107,7 @@ def _remember(text: str, region: str, digits: str | None) -> None:
         _recent.clear()  # bounded; refilled by the next requests
     _recent[(text, region)] = digits
     if digits is not None:
-        _recent[(digits, region)] = digits
+        _recent[(e164(digits), region)] = digits
 
 
 def _e164_digits(phonenumbers: Any, text: str, default_region: str) -> str | None:

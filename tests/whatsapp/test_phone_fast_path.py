@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spasibo import phone
-from spasibo.phone import InvalidPhoneError, normalize_phone, plus_digits_e164
+from spasibo.phone import InvalidPhoneError, e164, normalize_phone, plus_digits_e164
 from spasibo.phone import _Undecided as Undecided
 
 NUMBER_TYPES = (
@@ -59,13 +59,18 @@ def library_answer(text: str, region: str | None) -> str | None:
 
 
 def normalized(text: str, region: str) -> str | None:
-    # a fresh reading: the recent answers also keep a number's digits as their own answer, which another
-    # region may read otherwise ("+79001234567", then "79001234567" in DE)
-    phone._recent.clear()
+    phone._recent.clear()  # a fresh reading, not a remembered answer
     try:
         return normalize_phone(text, region)
     except InvalidPhoneError:
         return None
+
+
+def assert_e164_reads_back(answer: str | None) -> None:
+    """A normalised number handed on as ``e164(answer)`` reads as itself in every region."""
+    if answer is not None:
+        for region in (region for region in REGIONS if region is not None):
+            assert normalized(e164(answer), region) == answer, (answer, region)
 
 
 def national_numbers(code: int, rng: random.Random) -> Iterator[str]:
@@ -166,7 +171,9 @@ def test_common_numbers_are_decided_without_parse():
 )
 @pytest.mark.parametrize("region", ["RU", "US", "DE"])
 def test_unusual_inputs_read_as_phonenumbers_reads_them(text, region):
-    assert normalized(text, region) == library_answer(text, region)
+    expected = library_answer(text, region)
+    assert normalized(text, region) == expected
+    assert_e164_reads_back(expected)
 
 
 @settings(max_examples=400, deadline=None)
@@ -182,3 +189,4 @@ def test_any_text_reads_as_phonenumbers_reads_it(text, region):
     stripped = text.strip()
     expected = library_answer(stripped, region) if stripped else None
     assert normalized(text, region) == expected
+    assert_e164_reads_back(expected)
