@@ -55,10 +55,13 @@ class Service:
 
 
 @asynccontextmanager
-async def running_service(clock: ManualClock | None = None, **overrides: Any) -> AsyncIterator[Service]:
+async def running_service(
+    clock: ManualClock | None = None, pool: dict[str, Any] | None = None, **overrides: Any
+) -> AsyncIterator[Service]:
     """The real app (settings ``BASE_SETTINGS`` + ``overrides``) through ``httpx.ASGITransport``; its session
     registry is a file in a temporary directory unless ``session_registry_path`` is given. With ``clock`` the
-    pool runs on that manual clock and probes the fake network (``service.factory.network``).
+    pool runs on that manual clock and probes the fake network (``service.factory.network``); ``pool``
+    overrides fields of its ``PoolSettings`` (``{"default_region": "DE"}``).
     """
     with tempfile.TemporaryDirectory(prefix="spasibo-registry-") as registry_dir:
         overrides.setdefault("session_registry_path", str(Path(registry_dir) / "sessions.json"))
@@ -67,8 +70,9 @@ async def running_service(clock: ManualClock | None = None, **overrides: Any) ->
         timing: dict[str, Any] = {}
         if clock is not None:
             timing = {"clock": clock.now, "sleep": clock.sleep, "reach": factory.network.reach}
-        pool = SessionPool(settings.pool_settings(), client_factory=cast(ClientFactory, factory), **timing)
-        app = create_app(settings, pool)
+        pool_settings = settings.pool_settings().model_copy(update=pool or {})
+        session_pool = SessionPool(pool_settings, client_factory=cast(ClientFactory, factory), **timing)
+        app = create_app(settings, session_pool)
         async with app.router.lifespan_context(app):
             # Starlette re-raises an unexpected error after sending its 500 (for the server's log); the
             # client must see the 500, as it would over a socket
@@ -76,7 +80,7 @@ async def running_service(clock: ManualClock | None = None, **overrides: Any) ->
             async with httpx.AsyncClient(
                 transport=transport, base_url="http://service", headers={"X-API-Key": API_KEY}
             ) as client:
-                yield Service(app, client, pool, factory, settings)
+                yield Service(app, client, session_pool, factory, settings)
 
 
 def start_serve(env: dict[str, str]) -> ServeProcess:

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from service.support import API_KEY, Service, running_service
+from spasibo import phone
 
 
 def error_of(response) -> dict:
@@ -24,6 +25,30 @@ async def test_a_reaction_is_sent_and_answered_with_the_normalized_phone(service
         "companyId": "default",
     }
     assert service.sent() == 1
+
+
+def forgetting_numbers_first(method):
+    """``method``, called after the memory of recent phone numbers is emptied (as 4,096 other numbers read
+    meanwhile by other requests would empty it).
+    """
+
+    def call(*args, **kwargs):
+        phone._recent.clear()
+        return method(*args, **kwargs)
+
+    return call
+
+
+async def test_a_phone_is_reacted_to_in_its_own_chat_whatever_the_default_region(monkeypatch) -> None:
+    # the pool reads bare numbers as German ones, and forgets every number it read between reading the
+    # request's phone and addressing the reaction (twice: to limit the customer, then to send)
+    async with running_service(pool={"default_region": "DE"}) as service:
+        for name in ("address_of", "send_reaction"):
+            monkeypatch.setattr(service.pool, name, forgetting_numbers_first(getattr(service.pool, name)))
+        response = await service.react(phone="+79001234567", messageId="3A78")
+    assert response.json()["phone"] == "79001234567"
+    to, message = service.factory.latest["default"].sent[0]
+    assert (to.User, message.reactionMessage.key.remoteJID) == ("79001234567", "79001234567@s.whatsapp.net")
 
 
 async def test_an_empty_emoji_removes_a_reaction(service: Service) -> None:

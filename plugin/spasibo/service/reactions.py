@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from prometheus_client import Counter
 
-from spasibo.phone import mask_phone
+from spasibo.phone import e164, mask_phone
 from spasibo.service.admission import ReactionAdmission
 from spasibo.service.auth import require_company
 from spasibo.service.errors import ServiceError, from_pool_error, retry_after_header
@@ -41,7 +41,7 @@ class Customer:
     """Whom a request names, as far as the service must know before the pool resolves the address."""
 
     phone: str | None  # normalised; None when the request named the customer by address only
-    chat: str  # where to react: the chat as given, else the phone's direct chat
+    chat: str  # where to react: the chat as given, else the phone in E.164 (read alike in every region)
 
 
 def customer_of(body: ReactionBody, default_region: str) -> Customer:
@@ -56,7 +56,7 @@ def customer_of(body: ReactionBody, default_region: str) -> Customer:
     sender = address_jid(body.sender, "sender", default_region) if body.sender is not None else None
     if body.phone is not None:
         phone = validate_phone(body.phone, default_region)
-        return Customer(phone, body.chat or phone)
+        return Customer(phone, body.chat or e164(phone))
     person = None
     if chat is not None and is_group_jid(chat):
         person = user_of(sender) if sender else None
