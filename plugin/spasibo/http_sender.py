@@ -24,6 +24,7 @@ except ModuleNotFoundError as _error:
     raise missing_extra(_error, "HttpReactionSender (the http transport)") from None
 
 from spasibo.models import ReactionRequest, ReactionResult
+from spasibo.phone import e164
 
 TRANSPORT_NAME = "http"
 Sleep = Callable[[float], Awaitable[None]]
@@ -104,7 +105,9 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 def phone_of(request: ReactionRequest) -> str | None:
-    """The customer's phone for the service: the user part of the first phone JID among sender and chat.
+    """The customer's phone for the service: the user part of the first phone JID among sender and chat, in
+    E.164 with its ``+`` (a JID's user is the number's digits, which the service's default region may read
+    as a national number); a chat given as a bare phone number is passed on as it was written.
 
     None for a group message whose sender is a privacy address (``…@lid``), or a direct chat with one: the
     service then names the customer by that address. Raises ``InvalidReactionError`` when nothing names the
@@ -114,7 +117,8 @@ def phone_of(request: ReactionRequest) -> str | None:
     for jid in (message.sender, message.chat):
         user, _, server = (jid or "").partition("@")
         if user and server in _PHONE_SERVERS:
-            return user.split(":")[0]
+            number = user.split(":")[0]
+            return e164(number) if server else number
     sender_server = (message.sender or "").rpartition("@")[2]
     chat_server = message.chat.rpartition("@")[2]
     if chat_server == _LID_SERVER or (chat_server == _GROUP_SERVER and sender_server == _LID_SERVER):

@@ -8,6 +8,7 @@ import json
 import httpx
 import pytest
 
+import spasibo.phone
 from service.support import API_KEY, ServeProcess, running_service
 from spasibo import IncomingMessage, ReactionRequest, Spasibo, SpasiboSettings
 from spasibo.errors import ConfigError, RateLimitedError
@@ -23,6 +24,7 @@ from spasibo.http_sender import (
     ServiceUnavailableError,
     phone_of,
 )
+from spasibo.phone import normalize_phone
 
 
 def reaction(message_id: str = "3A01", chat: str = "79001234567@s.whatsapp.net", **fields) -> ReactionRequest:
@@ -78,8 +80,9 @@ LID = "204586732453953@lid"
 @pytest.mark.parametrize(
     ("chat", "sender", "phone"),
     [
-        ("79001234567@s.whatsapp.net", None, "79001234567"),
-        (GROUP, "79001234567:3@s.whatsapp.net", "79001234567"),
+        ("79001234567@s.whatsapp.net", None, "+79001234567"),
+        (GROUP, "79001234567:3@s.whatsapp.net", "+79001234567"),
+        ("8 900 123-45-67", None, "8 900 123-45-67"),
         (GROUP, LID, None),
         (GROUP, "204586732453953:12@lid", None),
         (LID, None, None),
@@ -88,6 +91,16 @@ LID = "204586732453953@lid"
 )
 def test_phone_of_is_the_phone_jid_or_none_for_a_lid_address(chat, sender, phone) -> None:
     assert phone_of(reaction(chat=chat, sender=sender)) == phone
+
+
+@pytest.mark.parametrize("region", ["RU", "DE", "US"])
+@pytest.mark.parametrize("number", ["79001234567", "9607771234", "4915123456789"])
+def test_phone_of_is_read_as_the_customer_in_every_region_of_the_service(number, region) -> None:
+    # a JID's user is the E.164 number; bare, the service would read "9607771234" (the Maldives) as Russian
+    spasibo.phone._recent.clear()
+    posted = phone_of(reaction(chat=f"{number}@s.whatsapp.net"))
+    assert posted is not None
+    assert normalize_phone(posted, region) == number
 
 
 @pytest.mark.parametrize(
