@@ -24,7 +24,7 @@ JSON = {"Content-Type": "application/json"}
 GOOD = {"phone": "+7 900 123-45-67", "emoji": "❤️", "messageId": "3A01"}
 
 Answer = tuple[int, list[tuple[str, str]], bytes]
-Request = tuple[dict[str, str], bytes]
+Sent = tuple[dict[str, str], bytes]  # a request's headers and body
 
 
 def body(**fields: Any) -> bytes:
@@ -32,12 +32,12 @@ def body(**fields: Any) -> bytes:
     return json.dumps({k: v for k, v in {**GOOD, **fields}.items() if v is not None}).encode()
 
 
-def keyed(headers: dict[str, str], content: bytes) -> Request:
+def keyed(headers: dict[str, str], content: bytes) -> Sent:
     return {"X-API-Key": API_KEY, **JSON, **headers}, content
 
 
 # (headers, body bytes): every row is answered by both; rows share state (replays, limits) in order
-TABLE: list[Request] = [
+TABLE: list[Sent] = [
     keyed({}, body()),
     keyed({}, body()),  # a replay
     keyed({}, body(emoji="")),  # a change of state on the same message
@@ -108,7 +108,7 @@ def fastapi_route(app: ServiceApp) -> Callable[..., Awaitable[None]]:
 
 
 async def answers(
-    requests: list[Request],
+    requests: list[Sent],
     *,
     through_fastapi: bool,
     prepare: Callable[[Service], None] | None = None,
@@ -131,7 +131,7 @@ async def answers(
             return result
 
 
-async def assert_same_answers(requests: list[Request], **options: Any) -> list[Answer]:
+async def assert_same_answers(requests: list[Sent], **options: Any) -> list[Answer]:
     served = await answers(requests, through_fastapi=False, **options)
     declared = await answers(requests, through_fastapi=True, **options)
     for request, mine, fastapis in zip(requests, served, declared, strict=True):

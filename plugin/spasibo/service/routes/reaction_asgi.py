@@ -25,6 +25,7 @@ from starlette.types import Receive, Scope, Send
 
 from spasibo.service.body_limit import read_body
 from spasibo.service.errors import ErrorHandler, handler_for
+from spasibo.service.idempotency import StoredAnswer
 from spasibo.service.routes.reaction import answer_reaction, checked_idempotency_key
 from spasibo.service.schemas import ReactionBody
 from spasibo.service.state import ServiceState
@@ -54,7 +55,7 @@ class ReactionEndpoint:
             response = await handler(Request(scope, receive), error)
         await response(scope, receive, send)
 
-    async def _answer(self, scope: Scope, receive: Receive) -> Any:
+    async def _answer(self, scope: Scope, receive: Receive) -> StoredAnswer:
         content_type = api_key = idempotency_key = None
         for name, value in scope["headers"]:  # the first of each, as Starlette's ``Headers.get``
             if name == b"content-type" and content_type is None:
