@@ -163,3 +163,22 @@ async def test_failures_are_answered_as_the_fastapi_route_answers_them(
 ) -> None:
     served = await assert_same_answers([keyed({}, body())], prepare=prepare, env=env)
     assert served[0][0] in (500, 502)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("GET", "/reaction"), ("PUT", "/reaction"), ("POST", "/reaction/")]
+)
+async def test_what_the_shortcut_does_not_take_fastapi_answers(
+    service: Service, method: str, path: str
+) -> None:
+    response = await service.client.request(method, path, content=body(), headers=JSON)
+    assert response.status_code in (307, 405)
+    assert isinstance(service.app, ServiceApp)
+    transport = httpx.ASGITransport(app=fastapi_route(service.app))
+    async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+        declared = await client.request(method, path, content=body(), headers={"X-API-Key": API_KEY, **JSON})
+    assert (response.status_code, response.headers.multi_items(), response.content) == (
+        declared.status_code,
+        declared.headers.multi_items(),
+        declared.content,
+    )
