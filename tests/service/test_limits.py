@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from spasibo.service.limits import CustomerRateLimiter, MemorySlots, RedisSlots, SlotStorage
+from spasibo.service.redis_batches import CommandBatches
 from spasibo.service.shared_redis import connect_redis
 
 
@@ -25,7 +26,7 @@ async def slots(request) -> AsyncIterator[SlotStorage]:
         yield MemorySlots()
         return
     redis_url, prefix = request.getfixturevalue("redis_url"), request.getfixturevalue("redis_prefix")
-    storage = RedisSlots(connect_redis(redis_url, 1.0), prefix)
+    storage = RedisSlots(CommandBatches(connect_redis(redis_url, 1.0)), prefix)
     yield storage
     await storage.reset()
     await storage.aclose()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from spasibo.service.errors import ServiceError
-from spasibo.service.shared_redis import DEFAULT_REDIS_TIMEOUT_S, connect_redis
+from spasibo.service.redis_batches import CommandBatches
 
 EXPIRE_EVERY_ADDS = 1024
 POLL_INTERVAL_S = 0.02  # how often a duplicate looks whether the first request has finished
@@ -122,20 +122,23 @@ _REPLACE_IF = (
 
 
 class RedisRecords:
-    """``RecordStorage`` in Redis, shared by every instance using the same URL and prefix."""
+    """``RecordStorage`` in Redis, shared by every instance using the same URL and prefix; the frequent
+    commands go through ``batches`` with the other requests' (``redis_batches.py``).
+    """
 
-    def __init__(self, redis_url: str, *, timeout_s: float = DEFAULT_REDIS_TIMEOUT_S) -> None:
-        self._redis = connect_redis(redis_url, timeout_s)
+    def __init__(self, batches: CommandBatches) -> None:
+        self._batches = batches
+        self._redis = batches.redis
 
     async def add(self, key: str, value: str, ttl_s: float) -> bool:
-        return bool(await self._redis.set(key, value, nx=True, px=max(1, int(ttl_s * 1000))))
+        return bool(await self._batches.execute("SET", key, value, "NX", "PX", max(1, int(ttl_s * 1000))))
 
     async def get(self, key: str) -> str | None:
-        value = await self._redis.get(key)
+        value = await self._batches.execute("GET", key)
         return None if value is None else str(value)
 
     async def put(self, key: str, value: str, ttl_s: float) -> None:
-        await self._redis.set(key, value, px=max(1, int(ttl_s * 1000)))
+        await self._batches.execute("SET", key, value, "PX", max(1, int(ttl_s * 1000)))
 
     async def remove_if(self, key: str, value: str) -> None:
         await self._redis.eval(_REMOVE_IF, 1, key, value)  # type: ignore[misc]
@@ -148,7 +151,7 @@ class RedisRecords:
         return bool(await self._redis.ping())  # type: ignore[misc]
 
     async def aclose(self) -> None:
-        await self._redis.aclose()
+        await self._batches.aclose()
 
 
 @dataclass(frozen=True)

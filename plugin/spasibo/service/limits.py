@@ -12,10 +12,9 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from redis.asyncio import Redis
+from spasibo.service.redis_batches import BatchedScript, CommandBatches
 
 WINDOW_S = 60.0
 
@@ -118,21 +117,24 @@ class KeyHeldError(Exception):
 
 
 class RedisSlots:
-    """Slots shared by every instance: a sorted set per customer under ``<prefix>:limit:``, scored in ms."""
+    """Slots shared by every instance: a sorted set per customer under ``<prefix>:limit:``, scored in ms; the
+    commands go through ``batches`` with the other requests' (``redis_batches.py``).
+    """
 
-    def __init__(self, redis: Redis, prefix: str) -> None:
-        self._redis = redis
+    def __init__(self, batches: CommandBatches, prefix: str) -> None:
+        self._batches = batches
+        self._redis = batches.redis
         self._prefix = f"{prefix}:limit:"
         # EVALSHA: the script's text is sent once, not with every reservation
-        self._reserve = redis.register_script(_RESERVE)
-        self._claim_and_reserve = redis.register_script(_CLAIM_AND_RESERVE)
+        self._reserve = BatchedScript(batches, _RESERVE)
+        self._claim_and_reserve = BatchedScript(batches, _CLAIM_AND_RESERVE)
 
     def key(self, customer: str) -> str:
         """The sorted set holding ``customer``'s slots."""
         return self._prefix + customer
 
     async def reserve(self, customer: str, token: str, now_ms: int, window_ms: int, limit: int) -> int | None:
-        oldest = await self._reserve(keys=[self.key(customer)], args=[now_ms, window_ms, limit, token])
+        oldest = await self._reserve([self.key(customer)], [now_ms, window_ms, limit, token])
         return None if int(oldest) < 0 else int(oldest)
 
     async def claim_and_reserve(
@@ -149,21 +151,21 @@ class RedisSlots:
         """
         key, value, ttl_ms = claim
         oldest = await self._claim_and_reserve(
-            keys=[self.key(customer), key], args=[now_ms, window_ms, limit, token, value, ttl_ms]
+            [self.key(customer), key], [now_ms, window_ms, limit, token, value, ttl_ms]
         )
         if int(oldest) == KEY_HELD:
             raise KeyHeldError(key)
         return None if int(oldest) < 0 else int(oldest)
 
     async def release(self, customer: str, token: str) -> None:
-        await self._redis.zrem(self.key(customer), token)
+        await self._batches.execute("ZREM", self.key(customer), token)
 
     async def reset(self) -> None:
         async for key in self._redis.scan_iter(f"{self._prefix}*"):
             await self._redis.delete(key)
 
     async def aclose(self) -> None:
-        await self._redis.aclose()
+        await self._batches.aclose()
 
 
 class CustomerRateLimiter:

@@ -8,6 +8,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from prometheus_client import Counter
+
 from spasibo.phone import mask_phone
 from spasibo.service.admission import ReactionAdmission
 from spasibo.service.auth import require_company
@@ -124,6 +126,9 @@ class ReactionDesk:
         self.records = admission.records
         self.limiter = admission.limiter
         self.metrics = metrics
+        # the "sent" counter, looked up at the first reaction sent (labels() takes a lock and validates per
+        # call; bound earlier, /metrics would list the series before anything was sent)
+        self._sent: Counter | None = None
 
     async def react(self, body: ReactionBody, idempotency_key: str | None, grant: KeyGrant) -> StoredAnswer:
         """Send the reaction ``body`` asks for, if ``grant`` may act for its company; return the answer
@@ -180,5 +185,7 @@ class ReactionDesk:
         answer = ReactionAnswer(phone=customer.phone, emoji=emoji, messageId=message_id, companyId=company_id)
         stored = StoredAnswer(200, answer.model_dump())
         await self.records.complete(claim, fingerprint, stored)
-        self.metrics.reactions.labels("sent").inc()
+        if self._sent is None:
+            self._sent = self.metrics.reactions.labels("sent")
+        self._sent.inc()
         return stored

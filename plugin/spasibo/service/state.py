@@ -16,6 +16,7 @@ from spasibo.service.limits import CustomerRateLimiter, MemorySlots, RedisSlots,
 from spasibo.service.metrics import ServiceMetrics
 from spasibo.service.placement import CompanyPlacement
 from spasibo.service.reactions import ReactionDesk
+from spasibo.service.redis_batches import CommandBatches
 from spasibo.service.session_registry import FileRegistry, RedisRegistry, SessionRegistry
 from spasibo.service.settings import ServiceSettings
 from spasibo.service.shared_redis import connect_redis
@@ -49,14 +50,16 @@ class ServiceState:
         registry: SessionRegistry
         if settings.redis_url:
             timeout_s = settings.redis_timeout_s
-            storage = RedisRecords(settings.redis_url, timeout_s=timeout_s)
+            # a reaction's records and slots share one client, so their commands go in the same batches
+            batches = CommandBatches(connect_redis(settings.redis_url, timeout_s))
+            storage = RedisRecords(batches)
             ownership = RedisLeases(
                 connect_redis(settings.redis_url, timeout_s),
                 prefix=settings.redis_key_prefix,
                 me=me,
                 ttl_s=settings.lease_ttl_s,
             )
-            slots = RedisSlots(connect_redis(settings.redis_url, timeout_s), settings.redis_key_prefix)
+            slots = RedisSlots(batches, settings.redis_key_prefix)
             registry = RedisRegistry(connect_redis(settings.redis_url, timeout_s), settings.redis_key_prefix)
         else:
             storage, ownership, slots = MemoryRecords(), SoleOwnership(me), MemorySlots()
