@@ -7,12 +7,15 @@ from contextlib import asynccontextmanager
 from typing import cast
 
 from fastapi import FastAPI, Security
+from starlette.middleware.errors import ServerErrorMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 import spasibo
 from spasibo.service.body_limit import BodyLimit
-from spasibo.service.errors import install_error_handlers
+from spasibo.service.errors import error_handlers, install_error_handlers
 from spasibo.service.fake import fake_client_factory
 from spasibo.service.routes import events, fake, health, reaction, sessions
+from spasibo.service.routes.reaction_asgi import ReactionEndpoint
 from spasibo.service.settings import ServiceSettings
 from spasibo.service.state import ServiceState
 from spasibo.whatsapp.client import ClientFactory
@@ -29,7 +32,30 @@ def build_pool(settings: ServiceSettings) -> SessionPool:
     return SessionPool(settings.pool_settings())
 
 
-def create_app(settings: ServiceSettings | None = None, pool: SessionPool | None = None) -> FastAPI:
+class ServiceApp(FastAPI):
+    """The service's FastAPI app, but ``POST /reaction`` goes straight to ``reaction_endpoint``.
+
+    That endpoint (``routes/reaction_asgi.py``) answers as the FastAPI route declared in
+    ``routes/reaction.py`` does, which stays in the app for the OpenAPI document and for the requests this
+    shortcut does not take (other methods, ``/reaction/``, an app under a ``root_path``), which FastAPI
+    answers as before (405, the redirect, the route).
+    """
+
+    reaction_endpoint: ASGIApp
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "POST"
+            and scope["path"] == reaction.REACTION_PATH
+            and not scope.get("root_path")  # mounted under a prefix: FastAPI routes it
+        ):
+            await self.reaction_endpoint(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def create_app(settings: ServiceSettings | None = None, pool: SessionPool | None = None) -> ServiceApp:
     """The reaction service for ``settings`` (default: from ``SPASIBO_*`` variables) around ``pool``.
 
     Without ``pool`` one is built from the settings. The app starts the pool, claims its companies and
@@ -48,7 +74,7 @@ def create_app(settings: ServiceSettings | None = None, pool: SessionPool | None
         finally:
             await state.stop()
 
-    app = FastAPI(
+    app = ServiceApp(
         title="spasibo reaction service",
         version=spasibo.__version__,
         description="Sends WhatsApp reactions for chatbots through one session per company.",
@@ -56,7 +82,11 @@ def create_app(settings: ServiceSettings | None = None, pool: SessionPool | None
         debug=False,
     )
     app.state.service = state
-    install_error_handlers(app, production=settings.production)
+    handlers = error_handlers(production=settings.production)
+    install_error_handlers(app, handlers)
+    app.reaction_endpoint = ServerErrorMiddleware(
+        ReactionEndpoint(state, handlers), handler=handlers[Exception]
+    )
     protected = [Security(state.auth.dependency())]
     app.include_router(reaction.router, dependencies=[Security(reaction.RequireReactionCaller(state.auth))])
     app.include_router(sessions.router, dependencies=protected)

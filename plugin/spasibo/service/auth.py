@@ -47,6 +47,19 @@ class ApiKeyCheck:
                 found = grant
         return found
 
+    def require(self, presented: str | None) -> KeyGrant:
+        """What ``presented`` may do; a 401 ``ServiceError`` naming the header when it is not a key."""
+        grant = self.grant_for(presented)
+        if grant is None:
+            raise ServiceError(
+                401,
+                "unauthorized",
+                f"missing or invalid {API_KEY_HEADER} header",
+                field=API_KEY_HEADER,
+                headers={"WWW-Authenticate": "ApiKey"},
+            )
+        return grant
+
     def accepts(self, presented: str | None) -> bool:
         """True when ``presented`` is one of the keys (or no keys are configured)."""
         return self.grant_for(presented) is not None
@@ -72,16 +85,7 @@ class RequireApiKey(APIKeyHeader):
         self._check = check
 
     async def __call__(self, request: Request) -> None:  # type: ignore[override]
-        grant = self._check.grant_for(request.headers.get(API_KEY_HEADER))
-        if grant is None:
-            raise ServiceError(
-                401,
-                "unauthorized",
-                f"missing or invalid {API_KEY_HEADER} header",
-                field=API_KEY_HEADER,
-                headers={"WWW-Authenticate": "ApiKey"},
-            )
-        request.state.api_grant = grant
+        request.state.api_grant = self._check.require(request.headers.get(API_KEY_HEADER))
 
 
 def grant_of(request: Request) -> KeyGrant:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 from spasibo.service.statuses import status_of
 from spasibo.whatsapp import errors as pool_errors
@@ -136,14 +138,21 @@ def _shared_state_errors() -> tuple[type[Exception], ...]:
     return (RedisConnectionError, RedisTimeoutError)
 
 
-def install_error_handlers(app: FastAPI, *, production: bool) -> None:
-    """Answer every error of ``app`` with the service's JSON error shape."""
+ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
 
-    async def service_error(request: Request, exc: Exception) -> JSONResponse:
+
+def error_handlers(*, production: bool) -> dict[type[Exception], ErrorHandler]:
+    """The answer to each kind of error, by exception class (``handler_for`` picks the closest one).
+
+    ``Exception`` is the unexpected error's 500; Starlette runs that one from its outermost middleware, the
+    others from the exception middleware around the routes (``install_error_handlers``).
+    """
+
+    async def service_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ServiceError)
         return exc.response()
 
-    async def pool_error(request: Request, exc: Exception) -> JSONResponse:
+    async def pool_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, pool_errors.WhatsAppError)
         if production:
             if exc.__cause__ is not None:
@@ -151,23 +160,23 @@ def install_error_handlers(app: FastAPI, *, production: bool) -> None:
             return public_error(exc).response()
         return from_pool_error(exc).response()
 
-    async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+    async def validation_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         return _validation_error(exc).response()
 
-    async def http_error(request: Request, exc: Exception) -> JSONResponse:
+    async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return ServiceError(
             exc.status_code, code, str(exc.detail), headers=dict(exc.headers or {})
         ).response()
 
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error answering %s %s", request.method, request.url.path)
         message = "internal error" if production else f"{type(exc).__name__}: {exc}"
         return ServiceError(500, "internal", message).response()
 
-    async def shared_state_down(request: Request, exc: Exception) -> JSONResponse:
+    async def shared_state_down(request: Request, exc: Exception) -> Response:
         log.warning(
             "shared state (Redis) unreachable answering %s %s: %s", request.method, request.url.path, exc
         )
@@ -178,10 +187,32 @@ def install_error_handlers(app: FastAPI, *, production: bool) -> None:
             headers=retry_after_header(SHARED_STATE_RETRY_AFTER_S),
         ).response()
 
-    for error_class in _shared_state_errors():
-        app.add_exception_handler(error_class, shared_state_down)
-    app.add_exception_handler(ServiceError, service_error)
-    app.add_exception_handler(pool_errors.WhatsAppError, pool_error)
-    app.add_exception_handler(RequestValidationError, validation_error)
-    app.add_exception_handler(StarletteHTTPException, http_error)
-    app.add_exception_handler(Exception, unexpected)
+    handlers: dict[type[Exception], ErrorHandler] = dict.fromkeys(_shared_state_errors(), shared_state_down)
+    handlers.update(
+        {
+            ServiceError: service_error,
+            pool_errors.WhatsAppError: pool_error,
+            RequestValidationError: validation_error,
+            StarletteHTTPException: http_error,
+            Exception: unexpected,
+        }
+    )
+    return handlers
+
+
+def handler_for(handlers: dict[type[Exception], ErrorHandler], error: Exception) -> ErrorHandler | None:
+    """The handler of ``error``'s closest class in ``handlers`` other than ``Exception``, as Starlette's
+    exception middleware picks it; None for an unexpected error.
+    """
+    for cls in type(error).__mro__:
+        if cls is Exception:
+            return None
+        if cls in handlers:
+            return handlers[cls]
+    return None
+
+
+def install_error_handlers(app: FastAPI, handlers: dict[type[Exception], ErrorHandler]) -> None:
+    """Answer every error of ``app`` with ``handlers`` (``error_handlers``)."""
+    for error_class, handler in handlers.items():
+        app.add_exception_handler(error_class, handler)
