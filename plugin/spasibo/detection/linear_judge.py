@@ -13,13 +13,20 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import chain
 from typing import Any
 
 from spasibo.detection.candidate import Candidate, Judgement
-from spasibo.detection.features import FeatureConfig, candidate_features, word_features
+from spasibo.detection.features import (
+    BIGRAM,
+    UNIGRAM,
+    FeatureConfig,
+    candidate_features,
+    word_features,
+)
 from spasibo.errors import ConfigError
 
 MODEL_RESOURCE = "data/judge.json"
@@ -55,6 +62,22 @@ class LinearModel:
     calibration: tuple[Calibration, Calibration]
     min_scores: dict[str, float]
     meta: dict[str, Any]
+    # the ``w:`` and ``b:`` weights again, keyed as ``CandidateFeatures`` holds them (the bigram as a pair)
+    unigrams: dict[str, tuple[float, float]] = field(init=False, repr=False, compare=False)
+    bigrams: dict[tuple[str, str], tuple[float, float]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        unigrams: dict[str, tuple[float, float]] = {}
+        bigrams: dict[tuple[str, str], tuple[float, float]] = {}
+        for name, pair in self.weights.items():
+            if name.startswith(UNIGRAM):
+                unigrams[name[len(UNIGRAM) :]] = pair
+            elif name.startswith(BIGRAM):
+                left, space, right = name[len(BIGRAM) :].partition(" ")
+                if space and " " not in right:  # an item never holds a space
+                    bigrams[left, right] = pair
+        object.__setattr__(self, "unigrams", unigrams)
+        object.__setattr__(self, "bigrams", bigrams)
 
     @classmethod
     def from_json(cls, payload: dict[str, Any]) -> LinearModel:
@@ -90,7 +113,7 @@ class LinearJudge:
 
     def __init__(self, model: LinearModel | None = None) -> None:
         self._model = model
-        self._word_sums: dict[str, tuple[float, float]] = {}
+        self._word_sums: _WordSums | None = None
 
     @property
     def model(self) -> LinearModel:
@@ -102,32 +125,24 @@ class LinearJudge:
     def raw_scores(self, candidate: Candidate) -> tuple[float, float]:
         """The two heads' scores before calibration."""
         model = self.model
-        weights = model.weights
+        word_sums = self._word_sums
+        if word_sums is None:
+            word_sums = self._word_sums = _WordSums(model)
         gratitude, closing = model.bias
         found = candidate_features(candidate, model.config)
-        for pair in map(weights.get, found.features):  # the lookups run in C
-            if pair is not None:
-                gratitude += pair[0]
-                closing += pair[1]
-        words = found.words
-        for word, pair in zip(words, map(self._word_sums.get, words), strict=True):
-            if pair is None:
-                pair = self._word_sum(word)
-            gratitude += pair[0]
-            closing += pair[1]
-        return gratitude, closing
-
-    def _word_sum(self, word: str) -> tuple[float, float]:
-        model = self.model
-        gratitude = closing = 0.0
-        for feature in word_features(word, model.config):
-            pair = model.weights.get(feature)
-            if pair is not None:
-                gratitude += pair[0]
-                closing += pair[1]
-        if len(self._word_sums) >= _MEMO_WORDS:
-            self._word_sums.clear()
-        self._word_sums[word] = (gratitude, closing)
+        # the lookups run in C and only the features the model knows reach Python, in the order
+        # ``found.features`` lists them, then the words (floating-point sums depend on the order)
+        for for_gratitude, for_closing in filter(
+            None,
+            chain(
+                map(model.unigrams.get, found.unigrams),
+                map(model.bigrams.get, found.bigrams),
+                map(model.weights.get, found.finder),
+                map(word_sums.__getitem__, found.words),
+            ),
+        ):
+            gratitude += for_gratitude
+            closing += for_closing
         return gratitude, closing
 
     def __call__(self, candidate: Candidate) -> Judgement:
@@ -142,7 +157,8 @@ class LinearJudge:
         found = candidate_features(candidate, model.config)
         totals: dict[str, tuple[float, float]] = {}
         pushes = [(f, model.weights.get(f, _NO_WEIGHT)) for f in found.features]
-        pushes.extend((f"word:{word}", self._word_sum(word)) for word in found.words)
+        word_sums = _WordSums(model)
+        pushes.extend((f"word:{word}", word_sums[word]) for word in found.words)
         for feature, pair in pushes:
             old = totals.get(feature, _NO_WEIGHT)
             totals[feature] = (old[0] + pair[0], old[1] + pair[1])
@@ -153,3 +169,25 @@ class LinearJudge:
             )[:top]
             for index, head in enumerate((GRATITUDE, CLOSING))
         }
+
+
+class _WordSums(dict[str, tuple[float, float]]):
+    """Each word's own features (its unigram and character n-grams) summed per head: worked out when a word
+    is first looked up, then remembered (up to ``_MEMO_WORDS`` words, then it starts over)."""
+
+    def __init__(self, model: LinearModel) -> None:
+        super().__init__()
+        self._model = model
+
+    def __missing__(self, word: str) -> tuple[float, float]:
+        weights = self._model.weights
+        gratitude = closing = 0.0
+        for feature in word_features(word, self._model.config):
+            pair = weights.get(feature)
+            if pair is not None:
+                gratitude += pair[0]
+                closing += pair[1]
+        if len(self) >= _MEMO_WORDS:
+            self.clear()
+        self[word] = (gratitude, closing)
+        return gratitude, closing
