@@ -191,35 +191,69 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
     new_token = tuple.__new__  # Token(...) goes through a Python-level __new__; this is the same tuple
+    chunks = _CHUNK_TOKENS
+    has_code = False
+    start = offset
+    # No token holds a space, and the token pattern reads a space as skipped whatever surrounds it, so each
+    # run between spaces splits on its own exactly as inside the text; how it splits is remembered.
+    for chunk in lowered.split(" "):
+        if chunk:
+            known = chunks.get(chunk)
+            if known is None:
+                known = _chunk_tokens(chunk)
+            pieces, code = known
+            for word, first, last, kind in pieces:
+                append(new_token(Token, (word, start + first, start + last, kind)))
+            has_code = has_code or code
+            start += len(chunk) + 1
+        else:
+            start += 1
+    if has_code:
+        _mark_codes(tokens)
+    return tokens
+
+
+_ChunkTokens = tuple[tuple[tuple[str, int, int, Kind], ...], bool]
+# a lower-case run of text between spaces -> its tokens (offsets within it) and whether one is a number or
+# code; chat text repeats its words and the marks glued to them ("спасибо!", "пожалуйста,")
+_CHUNK_TOKENS: dict[str, _ChunkTokens] = {}
+_CHUNK_TOKENS_MAX = 50_000
+
+
+def _chunk_tokens(chunk: str) -> _ChunkTokens:
+    """The tokens of one lower-case run of text without spaces, as offsets within it; remembered."""
+    pieces: list[tuple[str, int, int, Kind]] = []
+    append = pieces.append
     forms = _WORD_FORMS
     has_code = False
-    end = offset
-    for skipped, word, emoji, mark, punct in _TOKEN_RE.findall(lowered):
+    end = 0
+    for skipped, word, emoji, mark, punct in _TOKEN_RE.findall(chunk):
         start = end + len(skipped)
         if word:
             end = start + len(word)
             if word.isalpha():
-                append(new_token(Token, (forms.get(word) or word_form(word), start, end, WORD)))
+                append((forms.get(word) or word_form(word), start, end, WORD))
             elif word.isdigit():
-                append(new_token(Token, (word, start, end, NUMBER)))
+                append((word, start, end, NUMBER))
                 has_code = True
             elif _DIGIT_RE.search(word):
-                append(new_token(Token, (word, start, end, CODE)))
+                append((word, start, end, CODE))
                 has_code = True
             else:  # apostrophes or stress marks inside a word
-                append(new_token(Token, (word_form(word), start, end, WORD)))
+                append((word_form(word), start, end, WORD))
         elif emoji:
             end = start + 1
-            append(new_token(Token, (emoji, start, end, EMOJI)))
+            append((emoji, start, end, EMOJI))
         elif mark:
             end = start + len(mark)
-            append(new_token(Token, ("?" if "?" in mark else mark[0], start, end, END)))
+            append(("?" if "?" in mark else mark[0], start, end, END))
         elif punct:
             end = start + 1
-            append(new_token(Token, (punct, start, end, PUNCT)))
-    if has_code:
-        _mark_codes(tokens)
-    return tokens
+            append((punct, start, end, PUNCT))
+    if len(_CHUNK_TOKENS) >= _CHUNK_TOKENS_MAX:
+        _CHUNK_TOKENS.clear()
+    known = _CHUNK_TOKENS[chunk] = (tuple(pieces), has_code)
+    return known
 
 
 def _mark_codes(tokens: list[Token]) -> None:

@@ -5,9 +5,10 @@ word at a time: which phrases the word could start (in any reading: typo, other 
 later phrase words it could stand for. A text may hold a phrase only when one of its words starts one whose
 later words are all among its words too, or when it holds what the matcher reads beyond single words (an
 emoji phrase, Latin letters after a layout key: "cgfcb,j"). One regular expression splits the lower-cased
-text into exactly the words the tokenizer would make, plus those emoji and layout keys; what each piece can
-be is learnt once and remembered, so for most texts the answer is that one ``findall`` and a few set
-operations in C, and a text without thanks-like words never reaches the tokenizer.
+text into exactly the words the tokenizer would make, plus those emoji and layout keys; it runs once per
+distinct run of text between spaces ("спасибо!", "пожалуйста,"), and what each run and each piece can be is
+learnt once and remembered, so for most texts the answer is one ``split`` and a few set operations in C,
+and a text without thanks-like words never reaches the tokenizer.
 """
 
 from __future__ import annotations
@@ -25,16 +26,30 @@ class _Vocabulary:
     """What the pieces seen so far can be: all of them; those that alone send a text down the full path (a
     one-word phrase in some reading, an emoji phrase word, a layout key the matcher's chunk search would
     read, a word with one inside); the later words of the longer phrases each other word starts; and the
-    words that can stand for each later phrase word. Replaced whole when full, so a reader holding the old
-    one stays consistent."""
+    later phrase words each word can stand for. The same is kept for the runs of text between spaces
+    (``chunks``), each standing for the pieces it holds, since a text splits into those far more cheaply than
+    into words. Replaced whole when full, so a reader holding the old one stays consistent."""
 
-    __slots__ = ("alone", "known", "later", "starters")
+    __slots__ = (
+        "alone",
+        "chunk_alone",
+        "chunk_later",
+        "chunk_starters",
+        "chunks",
+        "known",
+        "stands_for",
+        "starters",
+    )
 
     def __init__(self) -> None:
         self.known: set[str] = set()
         self.alone: set[str] = set()
         self.starters: dict[str, list[tuple[str, ...]]] = {}
-        self.later: defaultdict[str, set[str]] = defaultdict(set)
+        self.stands_for: dict[str, list[str]] = {}  # a piece -> the later phrase words it can stand for
+        self.chunks: set[str] = set()
+        self.chunk_alone: set[str] = set()
+        self.chunk_starters: dict[str, list[tuple[str, ...]]] = {}
+        self.chunk_later: defaultdict[str, set[str]] = defaultdict(set)
 
 
 class Prefilter:
@@ -61,31 +76,52 @@ class Prefilter:
         lowered = text.lower()
         if len(lowered) != len(text):  # a letter that grows when lowered: the tokenizer lowers otherwise
             return True
-        words = self._pieces.findall(lowered)
+        # No piece holds a space (words, emoji and keys never do, and a key's look-ahead at a space fails
+        # as at the end of a text), so a text's pieces are those of its runs between spaces put together.
+        chunks = lowered.split(" ")
         vocabulary = self._vocabulary
-        if not vocabulary.known.issuperset(words):
-            vocabulary = self._learn(words)
-        if not vocabulary.alone.isdisjoint(words):
+        if not vocabulary.chunks.issuperset(chunks):
+            vocabulary = self._learn_chunks(chunks)
+        if not vocabulary.chunk_alone.isdisjoint(chunks):
             return True
-        starters = vocabulary.starters.keys() & words
-        return bool(starters) and self._phrase_may_follow(starters, words, vocabulary)
+        starters = vocabulary.chunk_starters.keys() & chunks
+        return bool(starters) and self._phrase_may_follow(starters, chunks, vocabulary)
 
-    def _phrase_may_follow(self, starters: set[str], words: list[str], vocabulary: _Vocabulary) -> bool:
-        """True when one of the phrases these words start has all its later words among ``words``."""
-        later, symbols = vocabulary.later, self._symbols_later
+    def _phrase_may_follow(self, starters: set[str], chunks: list[str], vocabulary: _Vocabulary) -> bool:
+        """True when one of the phrases these chunks start has all its later words in ``chunks``."""
+        later, symbols = vocabulary.chunk_later, self._symbols_later
         for starter in starters:
-            for rest in vocabulary.starters[starter]:
-                if all(word in symbols or not later[word].isdisjoint(words) for word in rest):
+            for rest in vocabulary.chunk_starters[starter]:
+                if all(word in symbols or not later[word].isdisjoint(chunks) for word in rest):
                     return True
         return False
 
-    def _learn(self, words: list[str]) -> _Vocabulary:
-        """Remember what each new word of ``words`` can be; the vocabulary that now knows them all."""
+    def _learn_chunks(self, chunks: list[str]) -> _Vocabulary:
+        """Remember what each new chunk of ``chunks`` can be; the vocabulary that now knows them all."""
         vocabulary = self._vocabulary
-        new = set(words) - vocabulary.known
-        if len(vocabulary.known) + len(new) > _MEMO_WORDS:
+        new = set(chunks) - vocabulary.chunks
+        if len(vocabulary.known) + len(vocabulary.chunks) + len(new) > _MEMO_WORDS:
             vocabulary = self._vocabulary = _Vocabulary()
-            new = set(words)
+            new = set(chunks)
+        for chunk in new:
+            words = self._pieces.findall(chunk)
+            if not vocabulary.known.issuperset(words):
+                self._learn(words, vocabulary)
+            vocabulary.chunks.add(chunk)
+            if not vocabulary.alone.isdisjoint(words):
+                vocabulary.chunk_alone.add(chunk)
+                continue
+            rests = {rest for word in words for rest in vocabulary.starters.get(word, ())}
+            if rests:
+                vocabulary.chunk_starters[chunk] = sorted(rests)
+            for word in words:
+                for target in vocabulary.stands_for.get(word, ()):
+                    vocabulary.chunk_later[target].add(chunk)
+        return vocabulary
+
+    def _learn(self, words: list[str], vocabulary: _Vocabulary) -> None:
+        """Remember what each new word of ``words`` can be."""
+        new = set(words) - vocabulary.known
         matcher = self._matcher
         for word in new:
             vocabulary.known.add(word)
@@ -99,9 +135,11 @@ class Prefilter:
                 vocabulary.alone.add(word)
             elif rests:
                 vocabulary.starters[word] = sorted(rests)
+            stands_for = []
             if form in self._later_words:
-                vocabulary.later[form].add(word)
+                stands_for.append(form)
             for target, limit in self._later_by_length.get(len(form), ()):
                 if target != form and matcher.later_word_edits(form, target, limit) is not None:
-                    vocabulary.later[target].add(word)
-        return vocabulary
+                    stands_for.append(target)
+            if stands_for:
+                vocabulary.stands_for[word] = stands_for
