@@ -6,6 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spasibo.detection.normalize import (
+    _SAME_LENGTH,
+    _TOKEN_RE,
     LAYOUT_CHUNK_RE,
     Kind,
     layout_chunks,
@@ -13,6 +15,7 @@ from spasibo.detection.normalize import (
     swap_layout,
     tokenize,
     transliterate,
+    word_form,
 )
 
 
@@ -135,3 +138,39 @@ def test_tokens_cover_the_text_in_order_and_skip_only_what_starts_no_token(text,
             assert token.text in piece
         position = end
     assert tokenize(text[position:]) == []
+
+
+def _tokens_of_the_whole_text(text: str) -> list[tuple[str, int, int, Kind]]:
+    """The token pattern run over the whole lower-cased text at once: what ``tokenize`` must give although
+    it splits the text at spaces and remembers each run (codes aside, which it marks afterwards)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(char.lower()[:1] for char in text)
+    found, end = [], 0
+    for skipped, word, emoji, mark, punct in _TOKEN_RE.findall(lowered):
+        start = end + len(skipped)
+        end = start + len(word or emoji or mark or punct)
+        if word:
+            found.append((word, start, end, Kind.WORD))
+        elif emoji:
+            found.append((emoji, start, end, Kind.EMOJI))
+        elif mark:
+            found.append(("?" if "?" in mark else mark[0], start, end, Kind.END))
+        elif punct:
+            found.append((punct, start, end, Kind.PUNCT))
+    return found
+
+
+@settings(max_examples=500)
+@given(st.lists(_ANY_CHARACTERS, max_size=4).map(" ".join))
+def test_splitting_at_spaces_gives_the_tokens_of_the_whole_text(text):
+    if not text.isprintable():
+        text = text.translate(_SAME_LENGTH)
+    tokens = tokenize(text)
+    assert [(t.start, t.end) for t in tokens] == [(s, e) for _, s, e, _ in _tokens_of_the_whole_text(text)]
+    for token, (word, _, _, kind) in zip(tokens, _tokens_of_the_whole_text(text), strict=True):
+        if kind is Kind.WORD:
+            assert token.kind in (Kind.WORD, Kind.NUMBER, Kind.CODE)
+            assert token.text in (word, word_form(word))
+        else:
+            assert (token.text, token.kind) == (word, kind)
