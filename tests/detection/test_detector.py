@@ -123,3 +123,33 @@ def test_spasibo_detect_stays_the_function_after_the_detection_package_is_import
 
     assert spasibo.detect is spasibo.detection.detect
     assert spasibo.detect("Спасибо!").gratitude
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Спасибо большое!",
+        "спасибо за ничего",
+        "даже спасибо не сказали",
+        "спасибо, а адрес какой?",
+        "подтверждаю",
+        "🙏 подскажите адрес",
+        "слово " * 500 + "спасибо!",
+    ],
+)
+def test_a_verdict_is_what_validating_its_fields_gives(text):
+    verdict = GratitudeDetector([*builtin_packs(), CONFIRMATION]).detect(text)
+    validated = Verdict.model_validate(verdict.model_dump())
+    assert verdict == validated
+    assert repr(verdict) == repr(validated)
+    assert verdict.model_fields_set == validated.model_fields_set
+
+
+def test_another_judges_answer_out_of_range_is_refused():
+    from pydantic import ValidationError
+
+    from spasibo.detection.candidate import Judgement
+
+    detector = GratitudeDetector(judge=lambda candidate: Judgement(1.5, 0.5, "broken"))
+    with pytest.raises(ValidationError, match="score"):
+        detector.detect("спасибо")

@@ -39,6 +39,8 @@ _JUDGED_MATCHES = 6  # at most so many phrases of one message are checked by the
 _NOTHING = Verdict()
 _TRUNCATED_NOTHING = Verdict(truncated=True, reason=TRUNCATED)
 _VALIDATE_VERDICT = Verdict.__pydantic_validator__.validate_python
+_VERDICT_FIELDS = frozenset(Verdict.model_fields)
+_new_object, _set_attribute = object.__new__, object.__setattr__
 
 
 class GratitudeDetector:
@@ -71,6 +73,8 @@ class GratitudeDetector:
             names = ", ".join(".".join(map(str, detail["loc"])) for detail in error.errors())
             raise ConfigError(f"invalid detector setting {names}: {error}") from error
         self.judge: Judge = judge if judge is not None else LinearJudge()
+        # the built-in judge's probabilities are always within 0–1; another judge's answer is validated
+        self._trusted_judge = type(self.judge) is LinearJudge
         self._matcher = PhraseMatcher(self.packs)
         self._prefilter = Prefilter(self._matcher) if self.settings.prefilter else None
         self._vetoes = Vetoes(self.packs, self.settings)
@@ -202,6 +206,7 @@ class GratitudeDetector:
             reason=None if accepted else JUDGE_REJECTED,
             rule=judgement.rule,
             judge=judgement.judge,
+            validate=not self._trusted_judge,
         )
 
     def _other_intent(
@@ -240,27 +245,36 @@ class GratitudeDetector:
         reason: str | None = None,
         rule: str | None = None,
         judge: str | None = None,
+        validate: bool = False,
     ) -> Verdict:
         intent = match.phrase.intent if accepted else None
         if accepted and truncated:
             reason = TRUNCATED
-        # the model's own validator on a dict: the same validation as Verdict(...), without the wrappers
-        verdict: Verdict = _VALIDATE_VERDICT(
-            {
-                "intent": intent,
-                "gratitude": intent == GRATITUDE,
-                "closing": closing,
-                "score": score,
-                "closing_score": closing_score if accepted else 0.0,
-                "match": match.phrase.text,
-                "span": match.span,
-                "language": match.phrase.language,
-                "reason": reason,
-                "truncated": truncated,
-                "rule": rule,
-                "judge": judge,
-            }
-        )
+        fields = {
+            "intent": intent,
+            "gratitude": intent == GRATITUDE,
+            "closing": closing,
+            "score": score,
+            "match": match.phrase.text,
+            "span": match.span,
+            "language": match.phrase.language,
+            "reason": reason,
+            "truncated": truncated,
+            "closing_score": closing_score if accepted else 0.0,
+            "rule": rule,
+            "judge": judge,
+        }
+        if validate:  # what a judge other than the built-in one answered
+            validated: Verdict = _VALIDATE_VERDICT(fields)
+            return validated
+        # Every value here is already of its field's type and within its bounds (the built-in judge's
+        # rounded probabilities × 100, a match's 0–100 score), so the verdict is put together as
+        # ``Verdict.model_construct`` does, without validating again: fields in the model's order, all set.
+        verdict: Verdict = _new_object(Verdict)
+        _set_attribute(verdict, "__dict__", fields)
+        _set_attribute(verdict, "__pydantic_fields_set__", set(_VERDICT_FIELDS))
+        _set_attribute(verdict, "__pydantic_extra__", None)
+        _set_attribute(verdict, "__pydantic_private__", None)
         return verdict
 
     def _tokens(self, text: str) -> tuple[list[Token], list[tuple[int, int]]]:
