@@ -48,6 +48,8 @@ def script_of_words(words: Sequence[str]) -> str:
     """The script most of these (normalised, lower-case) words start in; Cyrillic wins a tie, the chats
     being mostly Russian."""
     initials = "".join(map(_FIRST, words))
+    if _LATIN_RE.search(initials) is None:  # most messages: no word starts with a Latin letter
+        return CYRILLIC
     return LATIN if len(_LATIN_RE.findall(initials)) > len(_CYRILLIC_RE.findall(initials)) else CYRILLIC
 
 
