@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import math
 import socket
@@ -24,6 +25,19 @@ def check_exposure(settings: ServiceSettings) -> None:
 
 # time uvicorn still waits after the pool's deadline: the cancelled sends' requests are answered within it
 ANSWER_MARGIN_S = 5
+
+
+def freeze_startup_heap() -> None:
+    """Leave the objects alive after start-up out of every later garbage collection.
+
+    The imported libraries (FastAPI, pydantic, phonenumbers' metadata, neonize, protobuf) and the started app
+    are over a hundred thousand objects that live as long as the process. Requests in flight survive young
+    collections, so under load full collections come every few thousand requests, and each walked all of them:
+    a sixth of the CPU per reaction at concurrency 100 (``docs/performance.md``). Frozen (``gc.freeze``) they
+    are never walked again; garbage left by start-up is collected first so none of it is kept for good.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def serve(settings: ServiceSettings) -> None:
@@ -48,7 +62,13 @@ def serve(settings: ServiceSettings) -> None:
     state: ServiceState = app.state.service
 
     class DrainingServer(uvicorn.Server):
-        """uvicorn's server, draining the pool while it waits for requests in progress."""
+        """uvicorn's server, draining the pool while it waits for requests in progress; its start-up heap
+        frozen once the app has started (``freeze_startup_heap``).
+        """
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            freeze_startup_heap()
 
         async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
             draining = asyncio.ensure_future(state.drain())
