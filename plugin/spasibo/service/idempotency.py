@@ -15,13 +15,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import secrets
 import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from spasibo.service.errors import ServiceError
 from spasibo.service.redis_batches import CommandBatches
+from spasibo.service.tokens import new_token
 
 EXPIRE_EVERY_ADDS = 1024
 POLL_INTERVAL_S = 0.02  # how often a duplicate looks whether the first request has finished
@@ -192,7 +192,7 @@ class IdempotencyRecords:
         """A new claim token and the record that holds a key for it while its request is in flight (stored for
         ``wait_s``); ``begin`` stores it, or ``admission.py`` together with a rate-limit slot.
         """
-        token = secrets.token_hex(16)  # 128 random bits; uuid4().hex cost three times as much
+        token = new_token()
         return token, _pending(token, fingerprint)
 
     async def ping(self) -> bool:
@@ -253,4 +253,5 @@ class IdempotencyRecords:
 
 
 def _pending(token: str, fingerprint: str) -> str:
-    return json.dumps({"pending": token, "fingerprint": fingerprint})
+    # json.dumps({"pending": token, "fingerprint": fingerprint}) to the byte: both are hex digits
+    return f'{{"pending": "{token}", "fingerprint": "{fingerprint}"}}'
