@@ -35,13 +35,13 @@ def tune_garbage_collector() -> None:
     """Collect garbage less often and never walk what start-up left; run once the app has started.
 
     The imported libraries (FastAPI, pydantic, phonenumbers' metadata, neonize, protobuf) and the started app
-    are over a hundred thousand objects that live as long as the process, and every full collection walked
-    them all. Frozen (``gc.freeze``) they are never walked again; garbage left by start-up is collected first
-    so none of it is kept for good. And the requests in flight at concurrency 100 hold a few thousand
-    container objects: at Python's default threshold a young collection came every twenty-odd requests and
-    walked them all. Together this was 12-16 µs of a reaction's CPU at that threshold and a sixth of it at
-    concurrency 100 before the freeze (``docs/performance.md``); few requests leave cycles behind, so the
-    larger threshold keeps little garbage waiting.
+    are over a hundred thousand objects that live as long as the process, and under load a full collection
+    walked them all every few thousand requests: about a sixth of the CPU per reaction. Frozen
+    (``gc.freeze``) they are never walked again; garbage left by start-up is collected first so none of it is
+    kept for good. The requests in flight hold a few thousand container objects too, and at Python's default
+    threshold a young collection came every twenty-odd requests and walked them: 12-16 µs a reaction. Few
+    requests leave cycles behind, so the larger threshold keeps little garbage waiting
+    (``docs/performance.md``, the fourth round).
     """
     gc.collect()
     gc.freeze()
