@@ -109,3 +109,18 @@ def free_port_url() -> str:
     from spasibo.testing.service import free_port
 
     return f"redis://127.0.0.1:{free_port()}/0"
+
+
+def test_commands_are_packed_as_redis_py_packs_them() -> None:
+    from redis.asyncio.connection import Connection
+
+    from spasibo.service.redis_batches import pack_commands
+
+    connection = Connection()
+    commands = [
+        ("SET", "ключ", "❤️ and text", "NX", "PX", 600_000),
+        ("EVALSHA", "a" * 40, 2, "k1", "k2", -1, 0, 3.5, b"\x00bytes"),
+        ("CONFIG GET", "maxmemory"),
+        ("GET", ""),
+    ]
+    assert pack_commands(commands, connection) == b"".join(connection.pack_commands(commands))

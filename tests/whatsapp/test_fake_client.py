@@ -124,3 +124,15 @@ async def test_sent_reaction_is_recorded_as_neonize_built_it():
     response = await fake.send_message(chat, message)
     assert fake.sent == [(chat, message)]
     assert response.ID
+
+
+async def test_a_fake_keeping_the_last_sends_forgets_older_ones_and_never_repeats_an_id():
+    from spasibo.whatsapp.reactions import parse_jid
+
+    fake = FakeWhatsAppClient("x", uuid="x")
+    fake.keep_sent = 3
+    chat = parse_jid("79001234567@s.whatsapp.net")
+    ids = [(await fake.send_message(chat, f"text {n}")).ID for n in range(5)]
+    assert [message.conversation for _, message in fake.sent] == ["text 2", "text 3", "text 4"]
+    assert len(set(ids)) == 5
+    assert fake.sends == 5

@@ -2,6 +2,10 @@
 
 Every session logs in at once from a pretend stored login, so reactions to it are sent (and recorded by the
 fake client) without a phone; ``fake_send_delay_s`` keeps sends in flight to exercise shutdown and load.
+
+Each client keeps only the last ``SENT_KEPT`` messages it sent (what ``GET /fake/reactions`` lists): a
+service under load (``benchmarks/service.py``) would otherwise hold every message as protobuf objects, which a
+real session does not, and every full garbage collection would walk them all.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from typing import Any
 
 from spasibo.testing.whatsapp import FakeClientFactory, FakeWhatsAppClient
 
+SENT_KEPT = 1000
+
 
 def fake_client_factory(send_delay_s: float = 0.0) -> FakeClientFactory:
     """A ``FakeClientFactory`` whose clients are logged in and take ``send_delay_s`` per send."""
@@ -19,6 +25,7 @@ def fake_client_factory(send_delay_s: float = 0.0) -> FakeClientFactory:
     def configure(client: FakeWhatsAppClient) -> None:
         client.logged_in = True
         client.real_build = False  # neonize's Go builder is slower and adds nothing to an HTTP test
+        client.keep_sent = SENT_KEPT
         if send_delay_s > 0:
             send = client.send_message
 

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import heapq
 import json
-import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from spasibo.service.errors import ServiceError
 from spasibo.service.redis_batches import CommandBatches
+from spasibo.service.tokens import new_token
 
-EXPIRE_EVERY_ADDS = 1024
 POLL_INTERVAL_S = 0.02  # how often a duplicate looks whether the first request has finished
 
 
@@ -61,41 +62,56 @@ class RecordStorage(Protocol):
 
 
 class MemoryRecords:
-    """``RecordStorage`` in this process (one instance only)."""
+    """``RecordStorage`` in this process (one instance only).
 
-    def __init__(self) -> None:
+    Memory stays bounded: each record's expiry waits in a heap, and every new key first drops the records
+    whose time has come, without looking at the others (a scan of every record, as before, cost a busy
+    instance more the more records its window held). ``clock`` (monotonic seconds) is injectable for tests.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._data: dict[str, tuple[float, str]] = {}
-        self._adds = 0
+        self._expiries: list[tuple[float, str]] = []  # (expires at, key), one per storing of a key
+        self._clock = clock
+
+    def __len__(self) -> int:
+        return len(self._data)
 
     def _live(self, key: str) -> str | None:
         entry = self._data.get(key)
         if entry is None:
             return None
-        if entry[0] <= time.monotonic():
+        if entry[0] <= self._clock():
             del self._data[key]
             return None
         return entry[1]
 
+    def _store(self, key: str, value: str, ttl_s: float) -> None:
+        expires = self._clock() + ttl_s
+        self._data[key] = (expires, value)
+        heapq.heappush(self._expiries, (expires, key))
+
     def _expire(self) -> None:
-        # bounded memory: expired records are dropped every EXPIRE_EVERY_ADDS new keys
-        now = time.monotonic()
-        for key in [k for k, (expires, _) in self._data.items() if expires <= now]:
-            del self._data[key]
+        now = self._clock()
+        expiries = self._expiries
+        while expiries and expiries[0][0] <= now:
+            expires, key = heapq.heappop(expiries)
+            entry = self._data.get(key)
+            if entry is not None and entry[0] == expires:  # not stored again since
+                del self._data[key]
 
     async def add(self, key: str, value: str, ttl_s: float) -> bool:
+        self._expire()
         if self._live(key) is not None:
             return False
-        self._adds += 1
-        if self._adds % EXPIRE_EVERY_ADDS == 0:
-            self._expire()
-        self._data[key] = (time.monotonic() + ttl_s, value)
+        self._store(key, value, ttl_s)
         return True
 
     async def get(self, key: str) -> str | None:
         return self._live(key)
 
     async def put(self, key: str, value: str, ttl_s: float) -> None:
-        self._data[key] = (time.monotonic() + ttl_s, value)
+        self._store(key, value, ttl_s)
 
     async def remove_if(self, key: str, value: str) -> None:
         if self._live(key) == value:
@@ -104,7 +120,7 @@ class MemoryRecords:
     async def replace_if(self, key: str, old: str, new: str, ttl_s: float) -> bool:
         if self._live(key) != old:
             return False
-        self._data[key] = (time.monotonic() + ttl_s, new)
+        self._store(key, new, ttl_s)
         return True
 
     async def ping(self) -> bool:
@@ -112,6 +128,7 @@ class MemoryRecords:
 
     async def aclose(self) -> None:
         self._data.clear()
+        self._expiries.clear()
 
 
 _REMOVE_IF = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
@@ -192,7 +209,7 @@ class IdempotencyRecords:
         """A new claim token and the record that holds a key for it while its request is in flight (stored for
         ``wait_s``); ``begin`` stores it, or ``admission.py`` together with a rate-limit slot.
         """
-        token = secrets.token_hex(16)  # 128 random bits; uuid4().hex cost three times as much
+        token = new_token()
         return token, _pending(token, fingerprint)
 
     async def ping(self) -> bool:
@@ -253,4 +270,5 @@ class IdempotencyRecords:
 
 
 def _pending(token: str, fingerprint: str) -> str:
-    return json.dumps({"pending": token, "fingerprint": fingerprint})
+    # json.dumps({"pending": token, "fingerprint": fingerprint}) to the byte: both are hex digits
+    return f'{{"pending": "{token}", "fingerprint": "{fingerprint}"}}'

@@ -8,13 +8,13 @@ loop in memory), so the limit holds exactly under concurrent requests, across in
 from __future__ import annotations
 
 import functools
-import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from spasibo.service.redis_batches import BatchedScript, CommandBatches
+from spasibo.service.tokens import new_token
 
 WINDOW_S = 60.0
 
@@ -191,7 +191,7 @@ class CustomerRateLimiter:
         """``reserve`` through ``reserve`` (``SlotStorage.reserve`` without its customer, or a storage call
         that does more in the same step, such as ``admission.py``'s claim-and-reserve script).
         """
-        token = secrets.token_hex(16)  # 128 random bits; uuid4().hex cost three times as much
+        token = new_token()
         now_ms = int(self._clock() * 1000)
         window_ms = int(WINDOW_S * 1000)
         oldest_ms = await reserve(token, now_ms, window_ms, self.per_minute)

@@ -136,6 +136,8 @@ class FakeWhatsAppClient:
         self.real_build = True  # build reactions with neonize's Go code (False: a pure-Python equivalent)
         # records
         self.sent: list[tuple[JID, Message]] = []
+        self.keep_sent: int | None = None  # only the last this many are kept in ``sent`` (None: all)
+        self.sends = 0  # every message sent, kept or not
         self.connect_calls = 0
         self.stop_calls = 0
         self.logout_calls = 0
@@ -214,8 +216,11 @@ class FakeWhatsAppClient:
             raise SendMessageError(self.send_error)
         to_jid = to if isinstance(to, JID) else parse_jid(to)
         body = message if isinstance(message, Message) else Message(conversation=message)
+        self.sends += 1
         self.sent.append((to_jid, body))
-        return SendResponse(ID=f"3EB0{len(self.sent):012X}", Timestamp=int(time.time()), Message=body)
+        if self.keep_sent is not None and len(self.sent) > self.keep_sent:
+            del self.sent[0]
+        return SendResponse(ID=f"3EB0{self.sends:012X}", Timestamp=int(time.time()), Message=body)
 
     @property
     def is_connected(self) -> Coroutine[Any, Any, bool]:

@@ -36,7 +36,9 @@ async def inject_message(body: FakeMessageBody, request: Request) -> FakeMessage
 async def sent_reactions(
     request: Request, companyId: Annotated[str | None, Query(min_length=1, max_length=64)] = None
 ) -> FakeReactionList:
-    """The reactions the company's fake session has sent so far, oldest first (what WhatsApp would show)."""
+    """The reactions the company's fake session has sent (its last thousand messages), oldest first (what
+    WhatsApp would show).
+    """
     default = service_state(request).settings.default_company
     client = _fake_client(request, default if companyId is None else companyId)
     return FakeReactionList(

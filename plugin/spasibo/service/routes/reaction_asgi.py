@@ -20,7 +20,6 @@ from typing import Any
 from fastapi.exceptions import HTTPException, RequestValidationError
 from pydantic import ValidationError
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from spasibo.service.body_limit import read_body
@@ -32,6 +31,8 @@ from spasibo.service.state import ServiceState
 
 _NO_BODY = object()
 _JSON_TYPE = "application/json"
+# Starlette's JSONResponse.render, without building its encoder for every answer
+_render_json = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 
 
 class ReactionEndpoint:
@@ -44,16 +45,20 @@ class ReactionEndpoint:
         self.read_timeout_s = state.settings.request_read_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response: Response
         try:
             answer = await self._answer(scope, receive)
-            response = JSONResponse(answer.body, status_code=answer.status)
         except Exception as error:
             handler = handler_for(self.handlers, error)
             if handler is None:
                 raise
             response = await handler(Request(scope, receive), error)
-        await response(scope, receive, send)
+            await response(scope, receive, send)
+            return
+        # what JSONResponse(answer.body, status_code=answer.status) sends (a stored answer is a 200)
+        body = _render_json(answer.body).encode()
+        headers = [(b"content-length", b"%d" % len(body)), (b"content-type", b"application/json")]
+        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
     async def _answer(self, scope: Scope, receive: Receive) -> StoredAnswer:
         content_type = api_key = idempotency_key = None
