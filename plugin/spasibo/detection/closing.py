@@ -32,6 +32,12 @@ class ClosingJudge:
         self.reply_cues = CueSet(cue for pack in packs for cue in (*pack.reply_cues, *pack.lead_ins))
         self.news_cues = CueSet(cue for pack in packs for cue in pack.news_cues)
         self.request_openers = CueSet(cue for pack in packs for cue in pack.request_openers)
+        # every reply, news and request cue in one set: most thanks hold none, and one search says so
+        self._any_request = CueSet(
+            cue
+            for pack in packs
+            for cue in (*pack.reply_cues, *pack.lead_ins, *pack.news_cues, *pack.request_openers)
+        )
         self.refusal_cues = CueSet(cue for pack in packs for cue in pack.refusal_cues)
         # a clause of these alone answers "no" ("спасибо, но нет"); pleasantries may come with it
         self.refusal_answers = CueSet(
@@ -51,10 +57,15 @@ class ClosingJudge:
         tokens = context.tokens
         if "?" in map(_TEXT, tokens):  # only a sentence end reads "?": words and marks never do
             return True
-        inside = {index for match in matches for index in range(match.first, match.last)}
         positions, words = context.words_outside(matches)
-        match_starts = sorted([match.first for match in matches])
         joined = spaced(words)
+        if not self._any_request.occurs_in_spaced(joined):  # no reply, news or request cue at all
+            if self.breakers.isdisjoint(words):
+                return False
+            inside = {index for match in matches for index in range(match.first, match.last)}
+            return self._continues_after_breaker(context, min([match.first for match in matches]), inside)
+        inside = {index for match in matches for index in range(match.first, match.last)}
+        match_starts = sorted([match.first for match in matches])
         for cues, news in ((self.reply_cues, False), (self.news_cues, True)):
             # most thanks hold no cue at all: one trie search answers that before the ordered search
             if not cues.occurs_in_spaced(joined):

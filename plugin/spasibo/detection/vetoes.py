@@ -132,9 +132,10 @@ class Vetoes:
             quoted = context.quote_words(match.span)
             if quoted:  # a forwarded message may pass thanks on: only a short quotation vetoes
                 found.append(_QUOTED_HIT if quoted <= _QUOTED_NAME_WORDS else _QUOTED_MESSAGE_HIT)
-        if self._scare_quotes and context.scare_quoted_after(match.last, _SCARE_QUOTE_WINDOW_WORDS):
-            found.append(_SCARE_QUOTES_HIT)
-        found.sort(key=lambda hit: not hit.hard)
+            if self._scare_quotes and context.scare_quoted_after(match.last, _SCARE_QUOTE_WINDOW_WORDS):
+                found.append(_SCARE_QUOTES_HIT)
+        if len(found) > 1:
+            found.sort(key=lambda hit: not hit.hard)
         return found
 
 
