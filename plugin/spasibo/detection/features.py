@@ -23,7 +23,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import filterfalse, pairwise
+from itertools import pairwise
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
@@ -34,7 +34,12 @@ from spasibo.detection.normalize import Kind, Token
 THANKS, WEAK = "<T>", "<W>"
 UNIGRAM, BIGRAM = "w:", "b:"  # the prefixes of the word unigrams and bigrams in the model file
 WORD, NUMBER, CODE, END = Kind.WORD, Kind.NUMBER, Kind.CODE, Kind.END
-_POSITIONS = {(False, False): "alone", (False, True): "start", (True, False): "end", (True, True): "mid"}
+_POSITIONS = {
+    (False, False): "pos:alone",
+    (False, True): "pos:start",
+    (True, False): "pos:end",
+    (True, True): "pos:mid",
+}
 # the message length in words goes in the first bucket whose limit it is within
 _LENGTH_LIMITS = (1, 2, 4, 8, 16, 32)
 _COUNT_NAMES = ("n:0", "n:1", "n:2", "n:3")  # how many phrases, three or more as three
@@ -42,6 +47,10 @@ _LENGTH_NAMES = ("len:1", "len:2", "len:3-4", "len:5-8", "len:9-16", "len:17-32"
 _KIND = itemgetter(3)  # a token's kind (``Token`` is a named tuple)
 _FIRST = attrgetter("first")
 _END_ITEMS = {"?": "?", "!": "!"}  # a sentence end reads as these, or as "."
+# (phrase text, language, reading) -> the three features a match brings, spelt once; a detector's packs
+# hold a few thousand phrases and there are four readings, so this stays small (about 200 bytes an entry)
+_MATCH_FEATURES: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+_MEMO_MATCHES = 20_000  # entries remembered before the memo starts over
 
 
 @dataclass(frozen=True)
@@ -86,44 +95,50 @@ def candidate_features(candidate: Candidate, config: FeatureConfig) -> Candidate
     low = first - window if first > window else 0
     high = last + window if last + window < size else size
     sequence: list[str] = ["^"] if low == 0 else []
-    words: list[str] = []
+    # what is not a word (marks, ``<T>``, ``<N>``) and the words, each once in the order it first occurs
+    others: dict[str, None] = dict.fromkeys(sequence)
+    words: dict[str, None] = {}
     at, previous_mark = low, ""
     for match in matches:  # each phrase one mark, a run of phrases with the same mark one
         if match.first > at:
-            _read(tokens[at : match.first], sequence, words)
+            _read(tokens[at : match.first], sequence, others, words)
             previous_mark = ""
         mark = WEAK if match.phrase.weak else THANKS
         if mark != previous_mark:
             sequence.append(mark)
+            others[mark] = None
         previous_mark, at = mark, match.last
     if at < high:
-        _read(tokens[at:high], sequence, words)
+        _read(tokens[at:high], sequence, others, words)
     if high == size:
         sequence.append("$")
+        others["$"] = None
     finder: list[str] = []
     _finder_features(finder, candidate)
     return CandidateFeatures(
-        list(filterfalse(set(words).__contains__, dict.fromkeys(sequence))),
+        list(others),
         list(dict.fromkeys(pairwise(sequence))),
-        list(dict.fromkeys(finder)),
-        list(dict.fromkeys(words)),
+        finder if len(matches) < 2 else list(dict.fromkeys(finder)),  # only a match's own ones repeat
+        list(words),
     )
 
 
-def _read(tokens: Sequence[Token], sequence: list[str], words: list[str]) -> None:
+def _read(
+    tokens: Sequence[Token], sequence: list[str], others: dict[str, None], words: dict[str, None]
+) -> None:
     """Add what ``tokens`` read as to ``sequence`` (a word as itself, a number or code as ``<N>``, a sentence
-    end as ``?``, ``!`` or ``.``, any other mark as itself), and their words to ``words``."""
-    sequence += [
-        text
-        if kind is WORD
-        else "<N>"
-        if kind is NUMBER or kind is CODE
-        else _END_ITEMS.get(text[0], ".")
-        if kind is END
-        else text
-        for text, _, _, kind in tokens
-    ]
-    words += [text for text, _, _, kind in tokens if kind is WORD]
+    end as ``?``, ``!`` or ``.``, any other mark as itself), their words to ``words`` and the rest to
+    ``others`` (a word is letters, so it never reads as a mark does)."""
+    for text, _, _, kind in tokens:
+        if kind is WORD:
+            words[text] = None
+        else:
+            if kind is NUMBER or kind is CODE:
+                text = "<N>"
+            elif kind is END:
+                text = _END_ITEMS.get(text[0], ".")
+            others[text] = None
+        sequence.append(text)
 
 
 def word_features(word: str, config: FeatureConfig) -> list[str]:
@@ -149,11 +164,23 @@ def all_features(found: CandidateFeatures, config: FeatureConfig) -> list[str]:
 
 def _finder_features(features: list[str], candidate: Candidate) -> None:
     matches = candidate.matches
+    weak_only = bool(matches)
     for match in matches:
         phrase = match.phrase
-        features += ("p:" + " ".join(phrase.words), "lang:" + phrase.language, "read:" + match.reading)
+        key = (phrase.text, phrase.language, match.reading)
+        named = _MATCH_FEATURES.get(key)
+        if named is None:
+            if len(_MATCH_FEATURES) >= _MEMO_MATCHES:
+                _MATCH_FEATURES.clear()
+            named = _MATCH_FEATURES[key] = (
+                "p:" + " ".join(phrase.words),
+                "lang:" + phrase.language,
+                "read:" + match.reading,
+            )
+        features += named
+        weak_only = weak_only and phrase.weak
     features.append(_COUNT_NAMES[len(matches)] if len(matches) < len(_COUNT_NAMES) else _COUNT_NAMES[-1])
-    if matches and all([match.phrase.weak for match in matches]):
+    if weak_only:
         features.append("weak_only")
     # how many words (every token but marks), where the first and the last one stand
     flags = list(map(IS_WORD.__getitem__, map(_KIND, candidate.tokens)))  # 1 for a word, 0 for a mark
@@ -163,7 +190,7 @@ def _finder_features(features: list[str], candidate: Candidate) -> None:
         last_word = len(flags) - 1 - flags[::-1].index(1) if count else -1
         before = 0 <= first_word < matches[0].first
         after = last_word >= matches[-1].last
-        features.append("pos:" + _POSITIONS[before, after])
+        features.append(_POSITIONS[before, after])
     features.append(_LENGTH_NAMES[bisect_left(_LENGTH_LIMITS, count)])
     if candidate.hits:
         features.extend(sorted({"rule:" + hit.id for hit in candidate.hits}))
