@@ -10,7 +10,7 @@ from itertools import accumulate, compress
 from operator import itemgetter
 from typing import Protocol
 
-from spasibo.detection.cues import CueSet, spaced
+from spasibo.detection.cues import CueSets, spaced
 from spasibo.detection.normalize import Kind, Token
 from spasibo.phrases.pack import VetoScope
 
@@ -43,7 +43,7 @@ class MessageContext:
     __slots__ = (
         "_counts",
         "_kinds",
-        "_mentions",
+        "_mentioned",
         "_spaced",
         "_stops",
         "breakers",
@@ -75,8 +75,8 @@ class MessageContext:
         self._counts: list[int] | None = None
         # scope -> sorted indices of the tokens a window of that scope stops at (computed when first asked)
         self._stops: dict[VetoScope, list[int]] = {}
-        # id of a cue set -> whether any of its cues occurs anywhere in the message
-        self._mentions: dict[int, bool] = {}
+        # id of a group of cue sets -> which of them occur anywhere in the message
+        self._mentioned: dict[int, set[int]] = {}
 
     def words_outside(self, matches: Sequence[TokenRange]) -> tuple[list[int], list[str]]:
         """The token positions and texts of the words outside every match, in order."""
@@ -88,17 +88,15 @@ class MessageContext:
         kept = [at for at, position in enumerate(positions) if position not in inside]
         return [positions[at] for at in kept], [words[at] for at in kept]
 
-    def mentions(self, cues: CueSet) -> bool:
-        """True when one of ``cues`` occurs somewhere among the message's words (asked once per cue set).
-
-        Every window a check looks at is a run of these same words, so when this is False no window of
-        any rule built from these cues can hold one either.
-        """
-        known = self._mentions.get(id(cues))
+    def mentioned(self, sets: CueSets) -> set[int]:
+        """Which of the cue sets in ``sets`` occur somewhere among the message's words (asked once per
+        group). Every window a check looks at is a run of these same words, so a rule whose cues the
+        message lacks cannot fire in any window."""
+        known = self._mentioned.get(id(sets))
         if known is None:
             if self._spaced is None:
                 self._spaced = spaced(self.words)
-            known = self._mentions[id(cues)] = cues.occurs_in_spaced(self._spaced)
+            known = self._mentioned[id(sets)] = sets.which(self._spaced)
         return known
 
     def _words_before_each(self) -> list[int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import compress
 
 from spasibo.detection.normalize import normalize_word
 from spasibo.detection.trie import trie_pattern
@@ -52,7 +53,9 @@ class CueSet:
         self._search = re.compile(rf" (?:{either})(?![^ ])") if patterns else None
         self._cover = re.compile(rf"(?:{either})(?: (?:{either}))*") if patterns else None
         # the same cues as a trie, for questions where only "is there one?" counts
-        anywhere = trie_pattern(pieces for pieces in split if pieces)
+        self.pieces = [pieces for pieces in split if pieces]  # each cue as regex pieces
+        anywhere = trie_pattern(self.pieces)
+        self.anywhere = anywhere  # the trie as a pattern string ("" when there are no cues)
         self._exists = re.compile(rf" (?:{anywhere})(?![^ ])") if anywhere else None
 
     def __bool__(self) -> bool:
@@ -91,6 +94,28 @@ class CueSet:
         if not words:
             return True
         return self._cover is not None and self._cover.fullmatch(" ".join(words)) is not None
+
+
+class CueSets:
+    """Several cue sets asked together which of them occur in a run of words: one search instead of one
+    per set. At every word start where some cue of any set begins, each set's cues are tried in a
+    look-ahead that captures when it matches, so the answer is exactly what each set's ``occurs_in`` says.
+    """
+
+    def __init__(self, sets: Sequence[CueSet]) -> None:
+        self._indices = [index for index, cues in enumerate(sets) if cues.anywhere]
+        patterns = [sets[index].anywhere for index in self._indices]
+        either = trie_pattern(pieces for cues in sets for pieces in cues.pieces)
+        each = "".join(f"(?:(?=((?:{pattern})(?![^ ]))))?" for pattern in patterns)
+        self._search = re.compile(rf" (?=(?:{either})(?![^ ])){each}") if patterns else None
+
+    def which(self, joined: str) -> set[int]:
+        """The indices of the sets some cue of which occurs in words joined by ``spaced``."""
+        found: set[int] = set()
+        if self._search is not None:
+            for match in self._search.finditer(joined):
+                found.update(compress(self._indices, match.groups()))
+        return found
 
 
 def spaced(words: Sequence[str]) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from spasibo.detection.context import MessageContext
-from spasibo.detection.cues import CueSet
+from spasibo.detection.cues import CueSet, CueSets
 from spasibo.detection.matcher import PhraseMatch
 from spasibo.detection.normalize import Kind
 from spasibo.detection.settings import DetectorSettings
@@ -101,9 +101,8 @@ class Vetoes:
                 for index, rule in enumerate(pack.vetoes)
             ]
             self._rules.setdefault((pack.intent, script), []).extend(compiled)
-        self._any_cue = {
-            key: CueSet(cue for v in rules for cue in v.rule.cues) for key, rules in self._rules.items()
-        }
+        # each intent and script's rule cues, asked in one search which rules the message mentions
+        self._cue_sets = {key: CueSets([veto.cues for veto in rules]) for key, rules in self._rules.items()}
         windows = [
             window
             for rules in self._rules.values()
@@ -126,8 +125,11 @@ class Vetoes:
         intent = match.phrase.intent
         for key in ((intent, script), (intent, ANY_SCRIPT)):
             rules = self._rules.get(key)
-            if rules and context.mentions(self._any_cue[key]):
-                found.extend(_data_hits(rules, match, context))
+            if rules:
+                # asked once per message: no window of a rule can hold a cue the message lacks
+                mentioned = context.mentioned(self._cue_sets[key])
+                if mentioned:
+                    found.extend(_data_hits(rules, sorted(mentioned), match, context))
         if context.quotes:
             quoted = context.quote_words(match.span)
             if quoted:  # a forwarded message may pass thanks on: only a short quotation vetoes
@@ -139,13 +141,15 @@ class Vetoes:
         return found
 
 
-def _data_hits(rules: list[CompiledVeto], match: PhraseMatch, context: MessageContext) -> Iterable[RuleHit]:
-    for veto in rules:
+def _data_hits(
+    rules: list[CompiledVeto], mentioned: list[int], match: PhraseMatch, context: MessageContext
+) -> Iterable[RuleHit]:
+    """The hits of the ``mentioned`` rules (their indices in ``rules``, in order) on ``match``."""
+    for index in mentioned:
+        veto = rules[index]
         rule = veto.rule
         if rule.question_only and not context.ends_with_question(match.last):
             continue
-        if not context.mentions(veto.cues):
-            continue  # asked once per message: no window of it can hold a cue the message lacks
         if rule.position is VetoPosition.BEFORE:
             words = context.words_before(match.first, rule.window, rule.scope)
         else:
