@@ -47,10 +47,10 @@ _LENGTH_NAMES = ("len:1", "len:2", "len:3-4", "len:5-8", "len:9-16", "len:17-32"
 _KIND = itemgetter(3)  # a token's kind (``Token`` is a named tuple)
 _FIRST = attrgetter("first")
 _END_ITEMS = {"?": "?", "!": "!"}  # a sentence end reads as these, or as "."
-# (phrase text, language, reading) -> the three features a match brings, spelt once; a detector's packs
-# hold a few thousand phrases and there are four readings, so this stays small (about 200 bytes an entry)
+# (phrase text, language, reading) -> the three features a match brings, spelt once: at most four readings
+# of each phrase (the built-in packs: 315 phrases, so 1,260 entries), about 370 bytes an entry
 _MATCH_FEATURES: dict[tuple[str, str, str], tuple[str, str, str]] = {}
-_MEMO_MATCHES = 20_000  # entries remembered before the memo starts over
+_MEMO_MATCHES = 4_096  # entries remembered before the memo starts over (at most about 1.5 MB)
 
 
 @dataclass(frozen=True)
