@@ -102,6 +102,20 @@ class PhraseMatcher:
                 self._by_first.setdefault(words[0], []).append(phrase)
         for phrases in self._by_first.values():
             phrases.sort(key=lambda phrase: -len(phrase.words))  # longest phrase wins at one position
+        # first word -> its one-word phrase that wins (or None), and what the next word must be for a longer
+        # phrase to be possible: one of their second words, or of a length a typo-tolerant one allows
+        self._single: dict[str, Phrase | None] = {}
+        self._seconds: dict[str, tuple[frozenset[str], frozenset[int]]] = {}
+        for first, phrases in self._by_first.items():
+            longer = [phrase for phrase in phrases if len(phrase.words) > 1]
+            self._single[first] = next((phrase for phrase in phrases if len(phrase.words) == 1), None)
+            lengths = {
+                len(phrase.words[1]) + change
+                for phrase in longer
+                if phrase.edits[1]  # one that tolerates no typo needs its second word exactly
+                for change in range(-phrase.edits[1], phrase.edits[1] + 1)
+            }
+            self._seconds[first] = (frozenset(phrase.words[1] for phrase in longer), frozenset(lengths))
         fuzzy = [word for word in self._by_first if allowed_edits(word) > 0]
         self._fuzzy_words = fuzzy
         self._heads = {word[:_AFFIX_LEN] for word in fuzzy}
@@ -211,6 +225,14 @@ class PhraseMatcher:
         token = tokens[content[position]]
         after = tokens[content[position + 1]].text if position + 1 < len(content) else None
         for target, edits, reading in readings:
+            seconds, lengths = self._seconds[target]
+            if after is None or (after not in seconds and len(after) not in lengths):
+                # no longer phrase can go on with this next word (the loop below would skip them all)
+                single = self._single[target]
+                if single is not None:
+                    span = (token.start, token.end)
+                    return PhraseMatch(single, content[position], content[position] + 1, span, edits, reading)
+                continue
             for phrase in self._by_first[target]:
                 total: int | None = 0
                 if len(phrase.words) > 1:
