@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -61,6 +61,7 @@ class Split:
     train: list[Line]
     validation: list[Line]
     goemo_modulo: int
+    kinds: dict[str, list[str]] = field(default_factory=dict)  # a kind of source -> its files
 
 
 def is_validation(line: Line, writers: set[str], goemo_modulo: int) -> bool:
@@ -80,4 +81,5 @@ def load_split(data: Path = DATA, split_file: Path = SPLIT_FILE) -> Split:
     for path in training_files(data):
         for line in read_lines(path, path.relative_to(data).as_posix()):
             (validation if is_validation(line, writers, modulo) else train).append(line)
-    return Split(train, validation, modulo)
+    kinds = {kind: list(files) for kind, files in config.get("kinds", {}).items()}
+    return Split(train, validation, modulo, kinds)

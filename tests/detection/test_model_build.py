@@ -49,6 +49,15 @@ def test_thresholds_and_choices_are_rebuilt_exactly(rebuilt, shipped):
 
 
 @pytest.mark.slow
+def test_the_default_threshold_leans_to_precision_on_the_realistic_days(rebuilt, build):
+    threshold = rebuilt["meta"]["gratitude_threshold"]
+    assert threshold["f1_rule"] <= rebuilt["min_scores"]["gratitude"] <= train.MAX_MIN_SCORE
+    days = build[1]["thresholds"][train.DAY_KIND]
+    above = [cut for cut in days if cut["min_score"] >= rebuilt["min_scores"]["gratitude"]]
+    assert all(cut["precision"] >= train.DAY_PRECISION - 0.01 for cut in above)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("head", [GRATITUDE, CLOSING])
 def test_weights_are_rebuilt_within_tolerance(rebuilt, shipped, head):
     new, old = rebuilt["heads"][head], shipped["heads"][head]
@@ -64,7 +73,15 @@ def test_weights_are_rebuilt_within_tolerance(rebuilt, shipped, head):
 @pytest.mark.slow
 def test_the_report_is_what_make_model_measures(build):
     shipped = json.loads(train.REPORT_FILE.read_text(encoding="utf-8"))
+    for kind, cuts in build[1]["thresholds"].items():
+        for cut, old in zip(cuts, shipped["thresholds"][kind], strict=True):
+            assert cut["min_score"] == old["min_score"]
+            for key in ("precision", "recall", "f1", "closing_accuracy"):
+                where = (kind, cut["min_score"], key)
+                assert cut[key] == pytest.approx(old[key], abs=FIGURE_TOLERANCE), where
     for name, figures in build[1].items():
+        if name == "thresholds":
+            continue
         for key in ("precision", "recall", "f1", "closing_accuracy", "ece_gratitude", "ece_closing"):
             assert figures[key] == pytest.approx(shipped[name][key], abs=FIGURE_TOLERANCE), (name, key)
 
