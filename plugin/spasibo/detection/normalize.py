@@ -259,24 +259,20 @@ def _chunk_tokens(chunk: str) -> _ChunkTokens:
 def _mark_codes(tokens: list[Token]) -> None:
     """Turn a word glued (directly or by one of - _ / #) to a number or code into a code itself."""
     for index, token in enumerate(tokens):
-        if token.kind not in (Kind.NUMBER, Kind.CODE):
+        if token.kind not in (NUMBER, CODE):
             continue
         for step in (-1, 1):
             inner, outer = token, index + step
-            if (
-                0 <= outer < len(tokens)
-                and tokens[outer].kind is Kind.PUNCT
-                and tokens[outer].text in _CODE_GLUE
-            ):
+            if 0 <= outer < len(tokens) and tokens[outer].kind is PUNCT and tokens[outer].text in _CODE_GLUE:
                 if not _touching(tokens[outer], inner, step):
                     continue
                 inner, outer = tokens[outer], outer + step
             if (
                 0 <= outer < len(tokens)
-                and tokens[outer].kind is Kind.WORD
+                and tokens[outer].kind is WORD
                 and _touching(tokens[outer], inner, step)
             ):
-                tokens[outer] = tokens[outer]._replace(kind=Kind.CODE)
+                tokens[outer] = tokens[outer]._replace(kind=CODE)
 
 
 def _touching(other: Token, token: Token, step: int) -> bool:
