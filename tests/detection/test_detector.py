@@ -153,3 +153,23 @@ def test_another_judges_answer_out_of_range_is_refused():
     detector = GratitudeDetector(judge=lambda candidate: Judgement(1.5, 0.5, "broken"))
     with pytest.raises(ValidationError, match="score"):
         detector.detect("спасибо")
+
+
+def test_candidates_and_judgements_are_what_their_constructors_build():
+    """The detector and the built-in judge set a candidate's and a judgement's fields at once; each must be
+    the object the dataclass's own ``__init__`` makes: same fields, same order, same values."""
+    from dataclasses import fields
+
+    from spasibo.detection.candidate import Candidate, Judgement
+
+    detector = default_detector()
+    for text in ("Спасибо!", "спасибо большое, до встречи", "Спасибо, а где заказ?", "спс 🙏 всё супер"):
+        candidate = detector.candidate(text)
+        assert candidate is not None
+        rebuilt = Candidate(*(getattr(candidate, field.name) for field in fields(Candidate)))
+        assert list(vars(candidate).items()) == list(vars(rebuilt).items())
+        assert candidate == rebuilt
+        judgement = detector.judge(candidate)
+        again = Judgement(judgement.gratitude, judgement.closing, judgement.judge, judgement.rule)
+        assert list(vars(judgement).items()) == list(vars(again).items())
+        assert judgement == again

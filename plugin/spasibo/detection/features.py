@@ -50,6 +50,7 @@ _END_ITEMS = {"?": "?", "!": "!"}  # a sentence end reads as these, or as "."
 # (phrase text, language, reading) -> the three features a match brings, spelt once: at most four readings
 # of each phrase (the built-in packs: 315 phrases, so 1,260 entries), about 370 bytes an entry
 _MATCH_FEATURES: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+_new_tuple = tuple.__new__
 _MEMO_MATCHES = 4_096  # entries remembered before the memo starts over (at most about 1.5 MB)
 
 
@@ -115,11 +116,14 @@ def candidate_features(candidate: Candidate, config: FeatureConfig) -> Candidate
         others["$"] = None
     finder: list[str] = []
     _finder_features(finder, candidate)
-    return CandidateFeatures(
-        list(others),
-        list(dict.fromkeys(pairwise(sequence))),
-        finder if len(matches) < 2 else list(dict.fromkeys(finder)),  # only a match's own ones repeat
-        list(words),
+    return _new_tuple(  # ``CandidateFeatures(...)`` without the Python-level ``__new__``
+        CandidateFeatures,
+        (
+            list(others),
+            list(dict.fromkeys(pairwise(sequence))),
+            finder if len(matches) < 2 else list(dict.fromkeys(finder)),  # only a match's own ones repeat
+            list(words),
+        ),
     )
 
 

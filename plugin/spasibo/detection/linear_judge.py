@@ -35,6 +35,7 @@ GRATITUDE, CLOSING = "gratitude", "closing"
 _MEMO_WORDS = 50_000  # distinct words whose n-gram sums are remembered before the memo starts over
 _NO_WEIGHT = (0.0, 0.0)
 _EXP_LIMIT = 35.0
+_new_object, _set_attribute = object.__new__, object.__setattr__
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,20 @@ class LinearJudge:
     def __call__(self, candidate: Candidate) -> Judgement:
         gratitude, closing = self.raw_scores(candidate)
         for_gratitude, for_closing = self.model.calibration
-        return Judgement(for_gratitude.probability(gratitude), for_closing.probability(closing), JUDGE_NAME)
+        # what ``Judgement(...)`` builds, with its fields set at once (a frozen dataclass's ``__init__`` sets
+        # each through ``object.__setattr__``)
+        judgement: Judgement = _new_object(Judgement)
+        _set_attribute(
+            judgement,
+            "__dict__",
+            {
+                "gratitude": for_gratitude.probability(gratitude),
+                "closing": for_closing.probability(closing),
+                "judge": JUDGE_NAME,
+                "rule": None,
+            },
+        )
+        return judgement
 
     def explain(self, candidate: Candidate, top: int = 8) -> dict[str, list[tuple[str, float]]]:
         """Per head, the ``top`` features that pushed it most (positive: towards yes); repeats are summed,
