@@ -173,3 +173,25 @@ def test_candidates_and_judgements_are_what_their_constructors_build():
         again = Judgement(judgement.gratitude, judgement.closing, judgement.judge, judgement.rule)
         assert list(vars(judgement).items()) == list(vars(again).items())
         assert judgement == again
+
+
+def test_the_judges_names_are_the_models_own_strings():
+    """Words and feature names are interned at runtime as the model's names are at load, so each lookup
+    finds its key by identity (a speed property: the answers would be the same without it)."""
+    from spasibo.detection.features import candidate_features
+
+    detector = default_detector()
+    model = detector.judge.model
+    candidate = detector.candidate("Спасибо большое, всё пришло! 🙏 До встречи")
+    assert candidate is not None
+    found = candidate_features(candidate, model.config)
+    keys = {id(key) for key in model.weights} | {id(key) for key in model.unigrams}
+    known = [
+        name for name in [*found.finder, *found.unigrams] if name in model.weights or name in model.unigrams
+    ]
+    assert known
+    assert all(id(name) in keys for name in known)
+    pairs = {id(left): left for left, _ in model.bigrams} | {id(right): right for _, right in model.bigrams}
+    bigram_items = [item for pair in found.bigrams if pair in model.bigrams for item in pair]
+    assert bigram_items
+    assert all(id(item) in pairs for item in bigram_items)

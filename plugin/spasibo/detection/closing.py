@@ -18,6 +18,7 @@ from spasibo.detection.normalize import EMOJI, END, PUNCT, WORD, Token
 from spasibo.phrases.pack import PhrasePack
 
 _TEXT = attrgetter("text")
+Outside = tuple[list[int], list[str]]  # the positions and texts of the words outside the matches
 _LEAD_IN_WORDS = (
     4  # "хотела бы выразить слова признательности": a request verb this close before thanks introduces it
 )
@@ -52,12 +53,15 @@ class ClosingJudge:
         # "спасибо за ответ я перевела": the customer's own news begins
         self.new_subjects = frozenset(word for pack in packs for word in pack.new_subjects)
 
-    def needs_reply(self, context: MessageContext, matches: Sequence[PhraseMatch]) -> bool:
-        """True when the message asks, requests or reports something besides the matched phrases."""
+    def needs_reply(
+        self, context: MessageContext, matches: Sequence[PhraseMatch], outside: Outside | None = None
+    ) -> bool:
+        """True when the message asks, requests or reports something besides the matched phrases
+        (``outside``: ``context.words_outside(matches)`` when the caller has it already)."""
         tokens = context.tokens
         if "?" in map(_TEXT, tokens):  # only a sentence end reads "?": words and marks never do
             return True
-        positions, words = context.words_outside(matches)
+        positions, words = outside or context.words_outside(matches)
         # no reply, news or request cue at all (most thanks): no word can open one, or the search says so
         if not self._any_request.may_occur_in(words) or not self._any_request.occurs_in(words):
             if self.breakers.isdisjoint(words):
@@ -141,9 +145,12 @@ class ClosingJudge:
                 return True
         return False
 
-    def only_pleasantries(self, context: MessageContext, matches: Sequence[PhraseMatch]) -> bool:
-        """True when every word outside the matches is a pleasantry ("ок", "до встречи"); emoji are fine."""
-        positions, words = context.words_outside(matches)
+    def only_pleasantries(
+        self, context: MessageContext, matches: Sequence[PhraseMatch], outside: Outside | None = None
+    ) -> bool:
+        """True when every word outside the matches is a pleasantry ("ок", "до встречи"); emoji are fine
+        (``outside`` as for ``needs_reply``)."""
+        positions, words = outside or context.words_outside(matches)
         if context.has_emoji:
             tokens = context.tokens
             words = [word for at, word in zip(positions, words, strict=True) if tokens[at].kind is not EMOJI]

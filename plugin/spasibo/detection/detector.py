@@ -165,7 +165,8 @@ class GratitudeDetector:
                 veto = (match, hard)
         if veto is not None and (veto[1].message_wide or not standing):
             return veto
-        needs_reply = self._closing.needs_reply(context, standing)
+        outside = context.words_outside(standing)  # asked by both closing rules
+        needs_reply = self._closing.needs_reply(context, standing, outside)
         if needs_reply and all(match.phrase.weak for match in standing):
             return standing[0], _WEAK_WITH_REQUEST
         # what ``Candidate(...)`` builds, with its fields set at once (a frozen dataclass's ``__init__`` sets
@@ -180,7 +181,7 @@ class GratitudeDetector:
                 "matches": tuple(standing),
                 "hits": tuple(hits),
                 "needs_reply": needs_reply,
-                "only_pleasantries": self._closing.only_pleasantries(context, standing),
+                "only_pleasantries": self._closing.only_pleasantries(context, standing, outside),
                 "script": script,
                 "truncated": truncated,
             },

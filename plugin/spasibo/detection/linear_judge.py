@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from itertools import chain
+from sys import intern
 from typing import Any
 
 from spasibo.detection.candidate import Candidate, Judgement
@@ -70,13 +71,14 @@ class LinearModel:
     def __post_init__(self) -> None:
         unigrams: dict[str, tuple[float, float]] = {}
         bigrams: dict[tuple[str, str], tuple[float, float]] = {}
+        # names interned, as the runtime's words and feature names are: a lookup finds its key by identity
         for name, pair in self.weights.items():
             if name.startswith(UNIGRAM):
-                unigrams[name[len(UNIGRAM) :]] = pair
+                unigrams[intern(name[len(UNIGRAM) :])] = pair
             elif name.startswith(BIGRAM):
                 left, space, right = name[len(BIGRAM) :].partition(" ")
                 if space and " " not in right:  # an item never holds a space
-                    bigrams[left, right] = pair
+                    bigrams[intern(left), intern(right)] = pair
         object.__setattr__(self, "unigrams", unigrams)
         object.__setattr__(self, "bigrams", bigrams)
 
@@ -87,9 +89,9 @@ class LinearModel:
             gratitude, closing = payload["heads"][GRATITUDE], payload["heads"][CLOSING]
             weights: dict[str, tuple[float, float]] = {}
             for name, weight in gratitude["weights"].items():
-                weights[str(name)] = (float(weight), 0.0)
+                weights[intern(str(name))] = (float(weight), 0.0)
             for name, weight in closing["weights"].items():
-                weights[str(name)] = (weights.get(str(name), _NO_WEIGHT)[0], float(weight))
+                weights[intern(str(name))] = (weights.get(str(name), _NO_WEIGHT)[0], float(weight))
             return cls(
                 FeatureConfig(**payload["features"]),
                 weights,
