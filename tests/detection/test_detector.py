@@ -195,3 +195,40 @@ def test_the_judges_names_are_the_models_own_strings():
     bigram_items = [item for pair in found.bigrams if pair in model.bigrams for item in pair]
     assert bigram_items
     assert all(id(item) in pairs for item in bigram_items)
+
+
+def test_the_judges_raw_scores_are_the_pairwise_sums_to_the_bit():
+    """The judge sums both heads at once as complex numbers; each part must be the float sum of that head's
+    weights in the order the features are listed (unigrams, bigrams, the finder's, then each word's own,
+    summed per word), exactly as adding the two floats of each pair would give."""
+    from training.corpora import read_lines, training_files
+
+    from spasibo.detection.features import candidate_features, word_features
+
+    detector = default_detector()
+    judge = detector.judge
+    model = judge.model
+    checked = 0
+    for line in (line for path in training_files() for line in read_lines(path)):
+        candidate = detector.candidate(line.text)
+        if candidate is None:
+            continue
+        found = candidate_features(candidate, model.config)
+        gratitude, closing = model.bias
+        for feature in found.features:
+            pair = model.weights.get(feature)
+            if pair is not None:
+                gratitude += pair[0]
+                closing += pair[1]
+        for word in found.words:
+            word_gratitude = word_closing = 0.0
+            for feature in word_features(word, model.config):
+                pair = model.weights.get(feature)
+                if pair is not None:
+                    word_gratitude += pair[0]
+                    word_closing += pair[1]
+            gratitude += word_gratitude
+            closing += word_closing
+        assert judge.raw_scores(candidate) == (gratitude, closing)
+        checked += 1
+    assert checked > 10_000
