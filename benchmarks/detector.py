@@ -2,7 +2,12 @@
 realistic traffic mix (the ru-goemotions validation texts: real comments, few thanks), both against the
 original production regex in the same run, plus one 4 KB message, ``import spasibo`` and the first verdict
 of a fresh process (building the detector and reading the judge's model included).
-Run: ``.venv/bin/python benchmarks/detector.py [corpus.tsv]``.
+Run: ``.venv/bin/python benchmarks/detector.py [corpus.tsv] [--reference DIR]``.
+
+Issue 10's target for thanks-dense messages is to be no slower than the detector was when the issue was
+filed (commit ``df87f78``, the cue-list detector). That code is not in the repository; give a checkout of it
+(``git worktree add --detach /tmp/spasibo-df87f78 df87f78``) as ``--reference`` and the dev corpus is timed
+on both, each in a fresh interpreter of this virtual environment, alternating three times.
 
 The default detector is built before timing (it is built once per process in production too). Each figure
 is the median of several passes over the whole corpus. Verdicts are never cached, but the detector remembers
@@ -11,6 +16,7 @@ how each distinct word reads (a bounded memo), so a first "cold" pass on a fresh
 
 from __future__ import annotations
 
+import argparse
 import csv
 import os
 import re
@@ -39,9 +45,18 @@ def shared_data(name: str) -> Path:
     return beside_clone if beside_clone.exists() else Path("/work/shared/data") / name
 
 
-def corpus_path() -> Path:
-    if len(sys.argv) > 1:
-        return Path(sys.argv[1])
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Times detect() against the regex baseline.")
+    parser.add_argument("corpus", nargs="?", type=Path, help="a corpus TSV (default: the shared dev corpus)")
+    parser.add_argument(
+        "--reference", type=Path, help="a checkout of df87f78 (or any commit) to time on the dev corpus too"
+    )
+    return parser.parse_args()
+
+
+def corpus_path(given: Path | None) -> Path:
+    if given is not None:
+        return given
     if os.environ.get("SPASIBO_DEV_CORPUS"):
         return Path(os.environ["SPASIBO_DEV_CORPUS"])
     return shared_data("gratitude_dev.tsv")
@@ -83,6 +98,47 @@ print((imported - started) * 1e3, (time.perf_counter() - imported) * 1e3)
 """
 
 
+_DEV_CORPUS_TIMING = """
+import statistics, sys, time
+from spasibo.detection import default_detector
+from spasibo.detection.evaluation import read_corpus
+texts = [message.text for message in read_corpus(sys.argv[1])]
+detect = default_detector().detect
+for text in texts:
+    detect(text)
+timings = []
+for _ in range(int(sys.argv[2])):
+    started = time.perf_counter()
+    for text in texts:
+        detect(text)
+    timings.append((time.perf_counter() - started) / len(texts) * 1e6)
+print(statistics.median(timings))
+"""
+
+
+def dev_corpus_us(plugin: Path, corpus: Path) -> float:
+    """Median µs per message of a fresh interpreter running the ``spasibo`` package found in ``plugin``."""
+    out = subprocess.run(
+        [sys.executable, "-c", _DEV_CORPUS_TIMING, str(corpus), str(PASSES)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(plugin)},
+    )
+    return float(out.stdout)
+
+
+def against_reference(reference: Path, corpus: Path, rounds: int = 3) -> tuple[list[float], list[float]]:
+    """This code's and the reference's dev-corpus figures, alternating, each in a fresh interpreter."""
+    this_plugin = Path(__file__).resolve().parents[1] / "plugin"
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(rounds):
+        theirs.append(dev_corpus_us(reference / "plugin", corpus))
+        ours.append(dev_corpus_us(this_plugin, corpus))
+    return ours, theirs
+
+
 def fresh_process_ms(runs: int = 5) -> tuple[float, float]:
     """Median ``import spasibo`` and first-verdict times of a fresh interpreter, in milliseconds."""
     timings = []
@@ -95,7 +151,9 @@ def fresh_process_ms(runs: int = 5) -> tuple[float, float]:
 
 
 def main() -> None:
-    messages = read_corpus(corpus_path())
+    args = arguments()
+    corpus = corpus_path(args.corpus)
+    messages = read_corpus(corpus)
     texts = [message.text for message in messages]
     plain = [message.text for message in messages if message.category == "neutral"]
     detector = default_detector()
@@ -110,7 +168,17 @@ def main() -> None:
     print(f"corpus                 {len(texts)} messages, median of {PASSES} passes")
     print(f"spasibo detect()       {ours:8.2f} µs/message ({cold:.2f} on the first pass of a fresh detector)")
     print(f"baseline regex search  {baseline:8.2f} µs/message")
-    print(f"ratio                  {ours / baseline:8.1f} × baseline (target ≤ 3)")
+    print(f"ratio                  {ours / baseline:8.1f} × baseline")
+    if args.reference is None:
+        print("  target: no slower than df87f78 (issue 10); --reference DIR times a checkout of it here")
+    else:
+        now, then = against_reference(args.reference, corpus)
+        ratio = statistics.median(now) / statistics.median(then)
+        print(
+            f"  fresh interpreters, alternating: this code {statistics.median(now):.2f} µs "
+            f"({' / '.join(f'{us:.1f}' for us in now)}), {args.reference} {statistics.median(then):.2f} µs "
+            f"({' / '.join(f'{us:.1f}' for us in then)}): {ratio:.2f} × (target ≤ 1: no slower than df87f78)"
+        )
     print(
         f"messages without thanks {plain_ours:7.2f} µs vs {plain_baseline:.2f} µs baseline "
         f"({plain_ours / plain_baseline:.1f} ×; the {len(plain)} 'neutral' lines, most of real chat traffic)"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from spasibo.detection.cues import CueSet
+from training.corpora import DATA, read_lines
+
+from spasibo.detection import default_detector
+from spasibo.detection.cues import CueSet, spaced
+from spasibo.detection.normalize import Kind, tokenize
 
 
 def test_a_prefix_word_matches_any_ending():
@@ -39,3 +43,45 @@ def test_a_suffix_word_matches_any_beginning():
     cues = CueSet(["*ите"])
     assert cues.find(["откройте", "пришлите"]) == (1, 2)
     assert cues.find(["ите"]) is None
+
+
+def test_a_cue_occurs_only_where_a_word_can_open_one():
+    cues = CueSet(["испорч*", "*ите", "не надо", "до встречи"])
+    for words, occurs in [
+        (["за", "испорченный", "вечер"], True),
+        (["пришлите"], True),
+        (["ите", "надо"], False),
+        (["не", "надо"], True),
+        (["надо", "не"], False),
+        (["до", "свидания"], False),
+    ]:
+        assert cues.occurs_in(words) is occurs
+        if occurs:  # the gate may say "maybe" wrongly, never "no"
+            assert cues.may_occur_in(words)
+    assert not cues.may_occur_in(["ите", "надо", "встречи"])
+    assert not CueSet([]).may_occur_in(["слово"])
+
+
+def test_the_gate_agrees_with_the_searches_on_every_built_in_cue_set():
+    """Every rule's and closing's cue set, asked about the words of each line of the training corpus: where
+    the gate says no word can open a cue, the search finds none (and the rule groups' ``which`` none)."""
+    detector = default_detector()
+    sets = [veto.cues for veto in detector._vetoes.rules()] + [
+        detector._closing.reply_cues,
+        detector._closing.news_cues,
+        detector._closing.request_openers,
+        detector._closing.pleasantries,
+        detector._closing._any_request,
+    ]
+    texts = [line.text for line in read_lines(DATA / "dev.tsv")]
+    gated = 0
+    for text in texts:
+        words = [token.text for token in tokenize(text) if token.kind is not Kind.PUNCT]
+        for cues in sets:
+            if not cues.may_occur_in(words):
+                gated += 1
+                assert not cues.occurs_in(words), (text, cues.pieces[:3])
+        for groups in detector._vetoes._cue_sets.values():
+            if not groups.may_occur_in(words):
+                assert groups.which(spaced(words)) == set()
+    assert gated > 0

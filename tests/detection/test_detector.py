@@ -153,3 +153,82 @@ def test_another_judges_answer_out_of_range_is_refused():
     detector = GratitudeDetector(judge=lambda candidate: Judgement(1.5, 0.5, "broken"))
     with pytest.raises(ValidationError, match="score"):
         detector.detect("спасибо")
+
+
+def test_candidates_and_judgements_are_what_their_constructors_build():
+    """The detector and the built-in judge set a candidate's and a judgement's fields at once; each must be
+    the object the dataclass's own ``__init__`` makes: same fields, same order, same values."""
+    from dataclasses import fields
+
+    from spasibo.detection.candidate import Candidate, Judgement
+
+    detector = default_detector()
+    for text in ("Спасибо!", "спасибо большое, до встречи", "Спасибо, а где заказ?", "спс 🙏 всё супер"):
+        candidate = detector.candidate(text)
+        assert candidate is not None
+        rebuilt = Candidate(*(getattr(candidate, field.name) for field in fields(Candidate)))
+        assert list(vars(candidate).items()) == list(vars(rebuilt).items())
+        assert candidate == rebuilt
+        judgement = detector.judge(candidate)
+        again = Judgement(judgement.gratitude, judgement.closing, judgement.judge, judgement.rule)
+        assert list(vars(judgement).items()) == list(vars(again).items())
+        assert judgement == again
+
+
+def test_the_judges_names_are_the_models_own_strings():
+    """Words and feature names are interned at runtime as the model's names are at load, so each lookup
+    finds its key by identity (a speed property: the answers would be the same without it)."""
+    from spasibo.detection.features import candidate_features
+
+    detector = default_detector()
+    model = detector.judge.model
+    candidate = detector.candidate("Спасибо большое, всё пришло! 🙏 До встречи")
+    assert candidate is not None
+    found = candidate_features(candidate, model.config)
+    keys = {id(key) for key in model.weights} | {id(key) for key in model.unigrams}
+    known = [
+        name for name in [*found.finder, *found.unigrams] if name in model.weights or name in model.unigrams
+    ]
+    assert known
+    assert all(id(name) in keys for name in known)
+    pairs = {id(left): left for left, _ in model.bigrams} | {id(right): right for _, right in model.bigrams}
+    bigram_items = [item for pair in found.bigrams if pair in model.bigrams for item in pair]
+    assert bigram_items
+    assert all(id(item) in pairs for item in bigram_items)
+
+
+def test_the_judges_raw_scores_are_the_pairwise_sums_to_the_bit():
+    """The judge sums both heads at once as complex numbers; each part must be the float sum of that head's
+    weights in the order the features are listed (unigrams, bigrams, the finder's, then each word's own,
+    summed per word), exactly as adding the two floats of each pair would give."""
+    from training.corpora import read_lines, training_files
+
+    from spasibo.detection.features import candidate_features, word_features
+
+    detector = default_detector()
+    judge = detector.judge
+    model = judge.model
+    checked = 0
+    for line in (line for path in training_files() for line in read_lines(path)):
+        candidate = detector.candidate(line.text)
+        if candidate is None:
+            continue
+        found = candidate_features(candidate, model.config)
+        gratitude, closing = model.bias
+        for feature in found.features:
+            pair = model.weights.get(feature)
+            if pair is not None:
+                gratitude += pair[0]
+                closing += pair[1]
+        for word in found.words:
+            word_gratitude = word_closing = 0.0
+            for feature in word_features(word, model.config):
+                pair = model.weights.get(feature)
+                if pair is not None:
+                    word_gratitude += pair[0]
+                    word_closing += pair[1]
+            gratitude += word_gratitude
+            closing += word_closing
+        assert judge.raw_scores(candidate) == (gratitude, closing)
+        checked += 1
+    assert checked > 10_000

@@ -14,10 +14,11 @@ from operator import attrgetter
 from spasibo.detection.context import WORD_KINDS, MessageContext
 from spasibo.detection.cues import CueSet, spaced
 from spasibo.detection.matcher import PhraseMatch
-from spasibo.detection.normalize import Kind, Token
+from spasibo.detection.normalize import EMOJI, END, PUNCT, WORD, Token
 from spasibo.phrases.pack import PhrasePack
 
 _TEXT = attrgetter("text")
+Outside = tuple[list[int], list[str]]  # the positions and texts of the words outside the matches
 _LEAD_IN_WORDS = (
     4  # "хотела бы выразить слова признательности": a request verb this close before thanks introduces it
 )
@@ -52,18 +53,22 @@ class ClosingJudge:
         # "спасибо за ответ я перевела": the customer's own news begins
         self.new_subjects = frozenset(word for pack in packs for word in pack.new_subjects)
 
-    def needs_reply(self, context: MessageContext, matches: Sequence[PhraseMatch]) -> bool:
-        """True when the message asks, requests or reports something besides the matched phrases."""
+    def needs_reply(
+        self, context: MessageContext, matches: Sequence[PhraseMatch], outside: Outside | None = None
+    ) -> bool:
+        """True when the message asks, requests or reports something besides the matched phrases
+        (``outside``: ``context.words_outside(matches)`` when the caller has it already)."""
         tokens = context.tokens
         if "?" in map(_TEXT, tokens):  # only a sentence end reads "?": words and marks never do
             return True
-        positions, words = context.words_outside(matches)
-        joined = spaced(words)
-        if not self._any_request.occurs_in_spaced(joined):  # no reply, news or request cue at all
+        positions, words = outside or context.words_outside(matches)
+        # no reply, news or request cue at all (most thanks): no word can open one, or the search says so
+        if not self._any_request.may_occur_in(words) or not self._any_request.occurs_in(words):
             if self.breakers.isdisjoint(words):
                 return False
             inside = {index for match in matches for index in range(match.first, match.last)}
             return self._continues_after_breaker(context, min([match.first for match in matches]), inside)
+        joined = spaced(words)
         inside = {index for match in matches for index in range(match.first, match.last)}
         match_starts = sorted([match.first for match in matches])
         for cues, news in ((self.reply_cues, False), (self.news_cues, True)):
@@ -104,21 +109,21 @@ class ClosingJudge:
         for match in matches:
             index, gap = match.last, 0
             while index < len(tokens) and (
-                tokens[index].kind is Kind.PUNCT
+                tokens[index].kind is PUNCT
                 or (
-                    tokens[index].kind is Kind.WORD
+                    tokens[index].kind is WORD
                     and tokens[index].text not in self.reason_openers
                     and gap < _REASON_GAP_WORDS
                     and self.pleasantries.covers([tokens[index].text])
                 )
             ):
-                gap += tokens[index].kind is Kind.WORD
+                gap += tokens[index].kind is WORD
                 index += 1
             if index >= len(tokens) or tokens[index].text not in self.reason_openers:
                 continue
             for after in range(index + 1, len(tokens)):
                 token = tokens[after]
-                if token.kind in (Kind.PUNCT, Kind.END) or token.text in self.breakers:
+                if token.kind in (PUNCT, END) or token.text in self.breakers:
                     break
                 if token.text in self.new_subjects:
                     break
@@ -129,31 +134,32 @@ class ClosingJudge:
         tokens = context.tokens
         for index in range(first_match, len(tokens)):
             token = tokens[index]
-            if index in inside or token.kind is not Kind.WORD or token.text not in self.breakers:
+            if index in inside or token.kind is not WORD or token.text not in self.breakers:
                 continue
             if not _starts_clause(tokens, index, inside):
                 continue  # "теперь только к вам": "только" here means "only", not "but"
-            if not (tokens[index - 1].kind is Kind.END or _sentence_has(tokens, index, inside)):
+            if not (tokens[index - 1].kind is END or _sentence_has(tokens, index, inside)):
                 continue  # "..., а тут с первого раза попадание" in a story sentence without thanks
             clause = _rest_of_sentence(context, index + 1)
             if clause and self.refusal_cues.find(clause) is None and not self.refusal_answers.covers(clause):
                 return True
         return False
 
-    def only_pleasantries(self, context: MessageContext, matches: Sequence[PhraseMatch]) -> bool:
-        """True when every word outside the matches is a pleasantry ("ок", "до встречи"); emoji are fine."""
-        positions, words = context.words_outside(matches)
+    def only_pleasantries(
+        self, context: MessageContext, matches: Sequence[PhraseMatch], outside: Outside | None = None
+    ) -> bool:
+        """True when every word outside the matches is a pleasantry ("ок", "до встречи"); emoji are fine
+        (``outside`` as for ``needs_reply``)."""
+        positions, words = outside or context.words_outside(matches)
         if context.has_emoji:
             tokens = context.tokens
-            words = [
-                word for at, word in zip(positions, words, strict=True) if tokens[at].kind is not Kind.EMOJI
-            ]
+            words = [word for at, word in zip(positions, words, strict=True) if tokens[at].kind is not EMOJI]
         return self.pleasantries.covers(words)
 
 
 def _starts_clause(tokens: Sequence[Token], index: int, inside: set[int]) -> bool:
     """True when the word at ``index`` opens a clause: after punctuation or right after a matched phrase."""
-    return index == 0 or tokens[index - 1].kind in (Kind.PUNCT, Kind.END) or index - 1 in inside
+    return index == 0 or tokens[index - 1].kind in (PUNCT, END) or index - 1 in inside
 
 
 def _sentence_has(tokens: Sequence[Token], index: int, inside: set[int]) -> bool:
@@ -161,7 +167,7 @@ def _sentence_has(tokens: Sequence[Token], index: int, inside: set[int]) -> bool
     for before in range(index - 1, -1, -1):
         if before in inside:
             return True
-        if tokens[before].kind is Kind.END:
+        if tokens[before].kind is END:
             return False
     return False
 
@@ -170,7 +176,7 @@ def _leads_into(context: MessageContext, cue_end: int, first: int) -> bool:
     """True when the cue opens the thanks itself ("хочу сказать спасибо"): a few words before it, no mark
     in between (a comma makes "подскажите адрес, заранее спасибо" a request followed by thanks)."""
     between = context.tokens[cue_end + 1 : first]
-    if cue_end >= first or any(token.kind in (Kind.PUNCT, Kind.END) for token in between):
+    if cue_end >= first or any(token.kind in (PUNCT, END) for token in between):
         return False
     return sum(1 for token in between if token.kind in WORD_KINDS) < _LEAD_IN_WORDS
 
@@ -178,7 +184,7 @@ def _leads_into(context: MessageContext, cue_end: int, first: int) -> bool:
 def _rest_of_sentence(context: MessageContext, start: int) -> list[str]:
     words: list[str] = []
     for token in context.tokens[start:]:
-        if token.kind is Kind.END:
+        if token.kind is END:
             break
         if token.kind in WORD_KINDS:
             words.append(token.text)

@@ -11,14 +11,15 @@ from operator import itemgetter
 from typing import Protocol
 
 from spasibo.detection.cues import CueSets, spaced
-from spasibo.detection.normalize import Kind, Token
+from spasibo.detection.normalize import EMOJI, END, PUNCT, WORD, Kind, Token
 from spasibo.phrases.pack import VetoScope
 
 _OPENING = {"«": "»", "“": "”", "„": "“", '"': '"', "‘": "’", "‚": "‘"}
 _OPENING_RE = re.compile("|".join(map(re.escape, _OPENING)))
 _PHRASE_STOPS = frozenset((Kind.END, Kind.PUNCT, Kind.EMOJI))
 WORD_KINDS = (Kind.WORD, Kind.EMOJI, Kind.NUMBER, Kind.CODE)
-PUNCT, END = Kind.PUNCT, Kind.END
+# members as module names: an enum class's attribute costs a Python-level lookup (EnumType.__getattr__)
+_PHRASE_SCOPE, _CLAUSE_SCOPE, _MESSAGE_SCOPE = VetoScope.PHRASE, VetoScope.CLAUSE, VetoScope.MESSAGE
 _KIND, _TEXT = itemgetter(3), itemgetter(0)  # a token's kind and text (``Token`` is a named tuple)
 IS_WORD = {kind: int(kind not in (PUNCT, END)) for kind in Kind}  # 1 for the kinds that are words
 
@@ -69,7 +70,7 @@ class MessageContext:
         self._kinds = kinds = list(map(_KIND, tokens))
         self.word_positions = list(compress(range(len(kinds)), map(IS_WORD.__getitem__, kinds)))
         self.words = list(map(_TEXT, map(tokens.__getitem__, self.word_positions)))
-        self.has_emoji = Kind.EMOJI in kinds
+        self.has_emoji = EMOJI in kinds
         self._spaced: str | None = None  # the words as ``cues.spaced`` joins them
         # for each token how many words come before it (one more entry at the end), when first asked
         self._counts: list[int] | None = None
@@ -94,9 +95,13 @@ class MessageContext:
         message lacks cannot fire in any window."""
         known = self._mentioned.get(id(sets))
         if known is None:
-            if self._spaced is None:
-                self._spaced = spaced(self.words)
-            known = self._mentioned[id(sets)] = sets.which(self._spaced)
+            if not sets.may_occur_in(self.words):  # no word can open a cue: most messages
+                known = set()
+            else:
+                if self._spaced is None:
+                    self._spaced = spaced(self.words)
+                known = sets.which(self._spaced)
+            self._mentioned[id(sets)] = known
         return known
 
     def _words_before_each(self) -> list[int]:
@@ -135,35 +140,33 @@ class MessageContext:
         stops = self._stops.get(scope)
         if stops is None:
             tokens = self.tokens
-            if scope is VetoScope.PHRASE:
+            if scope is _PHRASE_SCOPE:
                 # an emoji ends a phrase as a comma would: "ноги не чувствую 😅 Спасибо"
                 stops = [i for i, t in enumerate(tokens) if t.kind in _PHRASE_STOPS]
-            elif scope is VetoScope.MESSAGE:
+            elif scope is _MESSAGE_SCOPE:
                 stops = []
-            elif scope is VetoScope.CLAUSE:
+            elif scope is _CLAUSE_SCOPE:
                 breakers = self.breakers
                 stops = [
                     i
                     for i, t in enumerate(tokens)
-                    if t.kind is Kind.END or (t.kind is not Kind.PUNCT and t.text in breakers)
+                    if t.kind is END or (t.kind is not PUNCT and t.text in breakers)
                 ]
             else:
-                stops = [i for i, t in enumerate(tokens) if t.kind is Kind.END]
+                stops = [i for i, t in enumerate(tokens) if t.kind is END]
             self._stops[scope] = stops
         return stops
 
     def ends_with_question(self, last: int) -> bool:
         """True when the sentence containing token ``last - 1`` ends with a question mark."""
         for token in self.tokens[last:]:
-            if token.kind is Kind.END:
+            if token.kind is END:
                 return token.text == "?"
         return False
 
     def asked_back(self, last: int) -> bool:
         """True when the phrase is itself the question ("Спасибо? За что спасибо?"): "?" right after it."""
-        return (
-            last < len(self.tokens) and self.tokens[last].kind is Kind.END and self.tokens[last].text == "?"
-        )
+        return last < len(self.tokens) and self.tokens[last].kind is END and self.tokens[last].text == "?"
 
     def quote_words(self, span: tuple[int, int]) -> int:
         """How many words the quotation holding the character span has (0 when it is not quoted)."""
@@ -181,14 +184,14 @@ class MessageContext:
         seen = 0
         for index in range(last, len(self.tokens)):
             token = self.tokens[index]
-            if token.kind is Kind.END or seen > window:
+            if token.kind is END or seen > window:
                 return False
             if token.kind in WORD_KINDS:
                 seen += 1
                 inside = [
                     (start, end) for start, end in self.quotes if start <= token.start and token.end <= end
                 ]
-                if inside and token.kind is Kind.WORD:
+                if inside and token.kind is WORD:
                     start, end = inside[0]
                     words = [
                         t for t in self.tokens if t.kind in WORD_KINDS and start <= t.start and t.end <= end
@@ -204,7 +207,7 @@ def _quoted_ranges(tokens: Sequence[Token]) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     opened: tuple[str, int] | None = None
     for token in tokens:
-        if token.kind is not Kind.PUNCT:
+        if token.kind is not PUNCT:
             continue
         if opened is None:
             if token.text in _OPENING:

@@ -17,6 +17,7 @@ from spasibo.detection.normalize import normalize_word
 from spasibo.detection.trie import trie_pattern
 
 _MIN_STEM_CHARS = 2  # "*ите" matches "пришлите", not "ите" alone
+_MEMO_WORDS = 50_000  # distinct words an ``Openers`` memo remembers before it starts over
 
 
 def _cue_pieces(cue: str) -> list[str]:
@@ -40,6 +41,34 @@ def _cue_pattern(pieces: list[str]) -> tuple[int, str] | None:
     return (pieces.count(" ") + 1, "".join(pieces)) if pieces else None
 
 
+def _first_word(pieces: list[str]) -> list[str]:
+    """The pieces of a cue's first word."""
+    return pieces[: pieces.index(" ")] if " " in pieces else pieces
+
+
+class Openers(dict[str, bool]):
+    """Which words can open one of some cues, each word asked once and remembered (bounded): a cue found
+    in a run of words starts at a word that its first word's pattern matches whole, so when no word of the
+    run can open a cue the search over the run can be skipped."""
+
+    __slots__ = ("_pattern",)
+
+    def __init__(self, cues: Iterable[list[str]]) -> None:
+        super().__init__()
+        self._pattern = re.compile(trie_pattern(_first_word(pieces) for pieces in cues))
+
+    def any_in(self, words: Iterable[str]) -> bool:
+        """True when some cue's first word matches one of ``words``."""
+        return any(map(self.__getitem__, words))
+
+    def __missing__(self, word: str) -> bool:
+        opens = self._pattern.fullmatch(word) is not None
+        if len(self) >= _MEMO_WORDS:
+            self.clear()
+        self[word] = opens
+        return opens
+
+
 class CueSet:
     """A set of cues (word sequences, prefixes allowed) that can be searched for in a list of words."""
 
@@ -57,6 +86,16 @@ class CueSet:
         anywhere = trie_pattern(self.pieces)
         self.anywhere = anywhere  # the trie as a pattern string ("" when there are no cues)
         self._exists = re.compile(rf" (?:{anywhere})(?![^ ])") if anywhere else None
+        self._openers: Openers | None = None
+
+    def may_occur_in(self, words: Sequence[str]) -> bool:
+        """False when no cue can occur in ``words``, since none can start at any of them (a word is asked
+        once, then remembered); True says only that a search must tell."""
+        if self._exists is None:
+            return False
+        if self._openers is None:
+            self._openers = Openers(self.pieces)
+        return self._openers.any_in(words)
 
     def __bool__(self) -> bool:
         return self._search is not None
@@ -108,6 +147,11 @@ class CueSets:
         either = trie_pattern(pieces for cues in sets for pieces in cues.pieces)
         each = "".join(f"(?:(?=((?:{pattern})(?![^ ]))))?" for pattern in patterns)
         self._search = re.compile(rf" (?=(?:{either})(?![^ ])){each}") if patterns else None
+        self._openers = Openers(pieces for index in self._indices for pieces in sets[index].pieces)
+
+    def may_occur_in(self, words: Sequence[str]) -> bool:
+        """False when no cue of any set can start at any of ``words`` (see ``CueSet.may_occur_in``)."""
+        return self._search is not None and self._openers.any_in(words)
 
     def which(self, joined: str) -> set[int]:
         """The indices of the sets some cue of which occurs in words joined by ``spaced``."""

@@ -164,19 +164,28 @@ class GratitudeDetector:
                 veto = (match, hard)
         if veto is not None and (veto[1].message_wide or not standing):
             return veto
-        needs_reply = self._closing.needs_reply(context, standing)
+        outside = context.words_outside(standing)  # asked by both closing rules
+        needs_reply = self._closing.needs_reply(context, standing, outside)
         if needs_reply and all(match.phrase.weak for match in standing):
             return standing[0], _WEAK_WITH_REQUEST
-        return Candidate(
-            context.text,
-            context.tokens,
-            tuple(standing),
-            tuple(hits),
-            needs_reply,
-            self._closing.only_pleasantries(context, standing),
-            script,
-            truncated,
+        # what ``Candidate(...)`` builds, with its fields set at once (a frozen dataclass's ``__init__`` sets
+        # each through ``object.__setattr__``)
+        candidate: Candidate = _new_object(Candidate)
+        _set_attribute(
+            candidate,
+            "__dict__",
+            {
+                "text": context.text,
+                "tokens": context.tokens,
+                "matches": tuple(standing),
+                "hits": tuple(hits),
+                "needs_reply": needs_reply,
+                "only_pleasantries": self._closing.only_pleasantries(context, standing, outside),
+                "script": script,
+                "truncated": truncated,
+            },
         )
+        return candidate
 
     def min_scores(self) -> tuple[float, float]:
         """The scores from which a candidate is gratitude and a closing: the settings', else the model's."""

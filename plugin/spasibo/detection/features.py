@@ -25,31 +25,38 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from operator import attrgetter, itemgetter
+from sys import intern
 from typing import NamedTuple
 
 from spasibo.detection.candidate import Candidate
 from spasibo.detection.context import IS_WORD
 from spasibo.detection.normalize import Kind, Token
 
-THANKS, WEAK = "<T>", "<W>"
+# every name the judge looks up is interned, as the model's are, so a lookup finds it by identity
+THANKS, WEAK, NUMBER_ITEM, START, STOP = map(intern, ("<T>", "<W>", "<N>", "^", "$"))
 UNIGRAM, BIGRAM = "w:", "b:"  # the prefixes of the word unigrams and bigrams in the model file
 WORD, NUMBER, CODE, END = Kind.WORD, Kind.NUMBER, Kind.CODE, Kind.END
 _POSITIONS = {
-    (False, False): "pos:alone",
-    (False, True): "pos:start",
-    (True, False): "pos:end",
-    (True, True): "pos:mid",
+    (False, False): intern("pos:alone"),
+    (False, True): intern("pos:start"),
+    (True, False): intern("pos:end"),
+    (True, True): intern("pos:mid"),
 }
 # the message length in words goes in the first bucket whose limit it is within
 _LENGTH_LIMITS = (1, 2, 4, 8, 16, 32)
-_COUNT_NAMES = ("n:0", "n:1", "n:2", "n:3")  # how many phrases, three or more as three
-_LENGTH_NAMES = ("len:1", "len:2", "len:3-4", "len:5-8", "len:9-16", "len:17-32", "len:33+")
+_COUNT_NAMES = tuple(map(intern, ("n:0", "n:1", "n:2", "n:3")))  # how many phrases, three or more as three
+_LENGTH_NAMES = tuple(
+    map(intern, ("len:1", "len:2", "len:3-4", "len:5-8", "len:9-16", "len:17-32", "len:33+"))
+)
 _KIND = itemgetter(3)  # a token's kind (``Token`` is a named tuple)
 _FIRST = attrgetter("first")
 _END_ITEMS = {"?": "?", "!": "!"}  # a sentence end reads as these, or as "."
 # (phrase text, language, reading) -> the three features a match brings, spelt once: at most four readings
 # of each phrase (the built-in packs: 315 phrases, so 1,260 entries), about 370 bytes an entry
 _MATCH_FEATURES: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+_new_tuple = tuple.__new__
+_RULE_NAMES: dict[str, str] = {}  # rule id -> its feature, "rule:<id>"
+_SCRIPT_NAMES: dict[str, str] = {}  # script -> its feature, "script:<script>"
 _MEMO_MATCHES = 4_096  # entries remembered before the memo starts over (at most about 1.5 MB)
 
 
@@ -94,7 +101,7 @@ def candidate_features(candidate: Candidate, config: FeatureConfig) -> Candidate
     first, last = (matches[0].first, matches[-1].last) if matches else (0, size)
     low = first - window if first > window else 0
     high = last + window if last + window < size else size
-    sequence: list[str] = ["^"] if low == 0 else []
+    sequence: list[str] = [START] if low == 0 else []
     # what is not a word (marks, ``<T>``, ``<N>``) and the words, each once in the order it first occurs
     others: dict[str, None] = dict.fromkeys(sequence)
     words: dict[str, None] = {}
@@ -111,15 +118,18 @@ def candidate_features(candidate: Candidate, config: FeatureConfig) -> Candidate
     if at < high:
         _read(tokens[at:high], sequence, others, words)
     if high == size:
-        sequence.append("$")
-        others["$"] = None
+        sequence.append(STOP)
+        others[STOP] = None
     finder: list[str] = []
     _finder_features(finder, candidate)
-    return CandidateFeatures(
-        list(others),
-        list(dict.fromkeys(pairwise(sequence))),
-        finder if len(matches) < 2 else list(dict.fromkeys(finder)),  # only a match's own ones repeat
-        list(words),
+    return _new_tuple(  # ``CandidateFeatures(...)`` without the Python-level ``__new__``
+        CandidateFeatures,
+        (
+            list(others),
+            list(dict.fromkeys(pairwise(sequence))),
+            finder if len(matches) < 2 else list(dict.fromkeys(finder)),  # only a match's own ones repeat
+            list(words),
+        ),
     )
 
 
@@ -134,7 +144,7 @@ def _read(
             words[text] = None
         else:
             if kind is NUMBER or kind is CODE:
-                text = "<N>"
+                text = NUMBER_ITEM
             elif kind is END:
                 text = _END_ITEMS.get(text[0], ".")
             others[text] = None
@@ -173,9 +183,9 @@ def _finder_features(features: list[str], candidate: Candidate) -> None:
             if len(_MATCH_FEATURES) >= _MEMO_MATCHES:
                 _MATCH_FEATURES.clear()
             named = _MATCH_FEATURES[key] = (
-                "p:" + " ".join(phrase.words),
-                "lang:" + phrase.language,
-                "read:" + match.reading,
+                intern("p:" + " ".join(phrase.words)),
+                intern("lang:" + phrase.language),
+                intern("read:" + match.reading),
             )
         features += named
         weak_only = weak_only and phrase.weak
@@ -193,7 +203,7 @@ def _finder_features(features: list[str], candidate: Candidate) -> None:
         features.append(_POSITIONS[before, after])
     features.append(_LENGTH_NAMES[bisect_left(_LENGTH_LIMITS, count)])
     if candidate.hits:
-        features.extend(sorted({"rule:" + hit.id for hit in candidate.hits}))
+        features.extend(sorted({_named(_RULE_NAMES, "rule:", hit.id) for hit in candidate.hits}))
     if candidate.needs_reply:
         features.append("reply")
     if candidate.only_pleasantries:
@@ -205,4 +215,14 @@ def _finder_features(features: list[str], candidate: Candidate) -> None:
         features.append("!")
     if candidate.truncated:
         features.append("truncated")
-    features.append("script:" + candidate.script)
+    features.append(_named(_SCRIPT_NAMES, "script:", candidate.script))
+
+
+def _named(names: dict[str, str], prefix: str, value: str) -> str:
+    """``prefix + value``, spelt once and interned (rule ids and scripts are few)."""
+    name = names.get(value)
+    if name is None:
+        if len(names) >= _MEMO_MATCHES:
+            names.clear()
+        name = names[value] = intern(prefix + value)
+    return name

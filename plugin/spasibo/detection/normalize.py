@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
+from sys import intern
 from typing import NamedTuple
 
 
@@ -110,7 +111,9 @@ def word_form(word: str) -> str:
     since chat vocabulary repeats."""
     form = _WORD_FORMS.get(word)
     if form is None:
-        form = collapse_stretch(_COMBINING_RE.sub("", cyrillic_lookalikes(word.replace("ё", "е"))))
+        # interned: every memo keyed by words and the judge's model (which interns its names too) then
+        # find a word by identity, without comparing its characters with a copy elsewhere in memory
+        form = intern(collapse_stretch(_COMBINING_RE.sub("", cyrillic_lookalikes(word.replace("ё", "е")))))
         if len(_WORD_FORMS) >= _WORD_FORMS_MAX:
             _WORD_FORMS.clear()
         _WORD_FORMS[word] = form
@@ -243,13 +246,13 @@ def _chunk_tokens(chunk: str) -> _ChunkTokens:
                 append((word_form(word), start, end, WORD))
         elif emoji:
             end = start + 1
-            append((emoji, start, end, EMOJI))
+            append((intern(emoji), start, end, EMOJI))
         elif mark:
             end = start + len(mark)
             append(("?" if "?" in mark else mark[0], start, end, END))
         elif punct:
             end = start + 1
-            append((punct, start, end, PUNCT))
+            append((intern(punct), start, end, PUNCT))
     if len(_CHUNK_TOKENS) >= _CHUNK_TOKENS_MAX:
         _CHUNK_TOKENS.clear()
     known = _CHUNK_TOKENS[chunk] = (tuple(pieces), has_code)
@@ -259,24 +262,20 @@ def _chunk_tokens(chunk: str) -> _ChunkTokens:
 def _mark_codes(tokens: list[Token]) -> None:
     """Turn a word glued (directly or by one of - _ / #) to a number or code into a code itself."""
     for index, token in enumerate(tokens):
-        if token.kind not in (Kind.NUMBER, Kind.CODE):
+        if token.kind not in (NUMBER, CODE):
             continue
         for step in (-1, 1):
             inner, outer = token, index + step
-            if (
-                0 <= outer < len(tokens)
-                and tokens[outer].kind is Kind.PUNCT
-                and tokens[outer].text in _CODE_GLUE
-            ):
+            if 0 <= outer < len(tokens) and tokens[outer].kind is PUNCT and tokens[outer].text in _CODE_GLUE:
                 if not _touching(tokens[outer], inner, step):
                     continue
                 inner, outer = tokens[outer], outer + step
             if (
                 0 <= outer < len(tokens)
-                and tokens[outer].kind is Kind.WORD
+                and tokens[outer].kind is WORD
                 and _touching(tokens[outer], inner, step)
             ):
-                tokens[outer] = tokens[outer]._replace(kind=Kind.CODE)
+                tokens[outer] = tokens[outer]._replace(kind=CODE)
 
 
 def _touching(other: Token, token: Token, step: int) -> bool:

@@ -19,7 +19,7 @@ from operator import itemgetter
 from spasibo.detection.context import MessageContext
 from spasibo.detection.cues import CueSet, CueSets
 from spasibo.detection.matcher import PhraseMatch
-from spasibo.detection.normalize import Kind
+from spasibo.detection.normalize import WORD
 from spasibo.detection.settings import DetectorSettings
 from spasibo.phrases.pack import PhrasePack, VetoPosition, VetoRule, VetoScope
 
@@ -34,6 +34,7 @@ CYRILLIC, LATIN, ANY_SCRIPT = "cyrillic", "latin", "any"
 _CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "be", "kk", "tt", "bg", "sr", "mk", "ky", "ba", "cv", "mn"})
 _FIRST = itemgetter(0)
 _LATIN_RE, _CYRILLIC_RE = re.compile("[a-z]"), re.compile("[а-я]")
+_BEFORE, _MESSAGE_SCOPE = VetoPosition.BEFORE, VetoScope.MESSAGE  # enum members as plain names
 _LATIN_LANGUAGES = frozenset({"en", "de", "fr", "uz", "es", "it", "pt", "pl", "tr", "az", "cs", "nl"})
 
 
@@ -150,14 +151,14 @@ def _data_hits(
         rule = veto.rule
         if rule.question_only and not context.ends_with_question(match.last):
             continue
-        if rule.position is VetoPosition.BEFORE:
+        if rule.position is _BEFORE:
             words = context.words_before(match.first, rule.window, rule.scope)
         else:
             words = context.words_after(match.last, rule.window, rule.scope)
         if not veto.cues.occurs_in(words):
             continue
         if rule.unless and veto.unless.occurs_in(
-            context.words_after(match.last, rule.unless_window, VetoScope.MESSAGE)
+            context.words_after(match.last, rule.unless_window, _MESSAGE_SCOPE)
         ):
             continue  # words after the thanks lift this rule
         yield RuleHit(veto.id, rule.family, rule.hard, rule.message_wide)
@@ -171,4 +172,4 @@ def _is_brand_name(match: PhraseMatch, context: MessageContext) -> bool:
     if original.islower():
         return False
     previous = context.tokens[match.first - 1] if match.first > 0 else None
-    return previous is not None and previous.kind is Kind.WORD and not previous.text.isascii()
+    return previous is not None and previous.kind is WORD and not previous.text.isascii()
