@@ -20,18 +20,18 @@ from spasibo.detection.linear_judge import CLOSING, GRATITUDE
 
 TOLERANCE = 0.002
 FIGURE_TOLERANCE = 0.01
-# every blind writer, judged by a model fitted without its lines, at the default thresholds (76 / 50 on
-# t1–t55; the weakest: t40's food pairs, 0.80 precision; t19's hard pairs, 0.73 recall; t25's long messages,
-# 0.69 closing), and all sources together
-WRITER_FLOORS = {"precision": 0.79, "recall": 0.72, "f1": 0.78, "closing_accuracy": 0.68}
+# every blind writer, judged by a model fitted without its lines, at the default thresholds (63 / 52 on
+# t1–t64; the weakest: t40's food pairs, 0.75 precision; t26's gratitude without a thanks word, 0.79 recall;
+# t25's long messages, 0.76 closing), and all sources together
+WRITER_FLOORS = {"precision": 0.73, "recall": 0.77, "f1": 0.81, "closing_accuracy": 0.74}
 # two writers sit below those for reasons of their own: t45 wrote gratitude without a usual thanks word (the
-# finder proposes two thirds of its thanks, so recall 0.56), t50 ironic pairs whose sincere half reads dry
-# (recall 0.61)
+# finder proposes two thirds of its thanks, so recall 0.58), t50 ironic pairs whose sincere half reads dry
+# (recall 0.72)
 WRITER_EXCEPTIONS = {
-    "writers/t45_no_thanks_word.tsv": {"recall": 0.54, "f1": 0.69, "closing_accuracy": 0.51},
-    "writers/t50_pairs_rental.tsv": {"recall": 0.59, "f1": 0.71, "closing_accuracy": 0.53},
+    "writers/t45_no_thanks_word.tsv": {"recall": 0.57, "f1": 0.71, "closing_accuracy": 0.54},
+    "writers/t50_pairs_rental.tsv": {"recall": 0.71, "f1": 0.77, "closing_accuracy": 0.62},
 }
-ALL_FLOORS = {"precision": 0.95, "recall": 0.87, "f1": 0.91, "closing_accuracy": 0.83, "ece_gratitude": 0.03}
+ALL_FLOORS = {"precision": 0.93, "recall": 0.91, "f1": 0.92, "closing_accuracy": 0.87, "ece_gratitude": 0.03}
 
 
 @pytest.fixture(scope="module")
@@ -57,12 +57,12 @@ def test_thresholds_and_choices_are_rebuilt_exactly(rebuilt, shipped):
 
 
 @pytest.mark.slow
-def test_the_default_threshold_leans_to_precision_on_the_realistic_days(rebuilt, build):
-    threshold = rebuilt["meta"]["gratitude_threshold"]
-    assert threshold["f1_rule"] <= rebuilt["min_scores"]["gratitude"] <= train.MAX_MIN_SCORE
+def test_the_default_threshold_holds_the_realistic_days_precision(rebuilt, build):
+    chosen = rebuilt["min_scores"]["gratitude"]
+    assert chosen <= train.MAX_MIN_SCORE
     days = build[1]["thresholds"][train.DAY_KIND]
-    above = [cut for cut in days if cut["min_score"] >= rebuilt["min_scores"]["gratitude"]]
-    assert all(cut["precision"] >= train.DAY_PRECISION - 0.01 for cut in above)
+    above = [cut for cut in days if cut["min_score"] >= chosen]
+    assert above and all(cut["precision"] >= train.DAY_PRECISION - 0.01 for cut in above)
 
 
 @pytest.mark.slow
