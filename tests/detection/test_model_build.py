@@ -62,7 +62,8 @@ def test_the_default_threshold_holds_the_realistic_days_precision(rebuilt, build
     assert chosen <= train.MAX_MIN_SCORE
     days = build[1]["thresholds"][train.DAY_KIND]
     above = [cut for cut in days if cut["min_score"] >= chosen]
-    assert above and all(cut["precision"] >= train.DAY_PRECISION - 0.01 for cut in above)
+    assert above
+    assert all(cut["precision"] >= train.DAY_PRECISION - 0.01 for cut in above)
 
 
 @pytest.mark.slow
