@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from operator import attrgetter
 
-from spasibo.detection.context import WORD_KINDS, MessageContext
+from spasibo.detection.context import WORD_KINDS, MessageContext, covered
 from spasibo.detection.cues import CueSet, spaced
 from spasibo.detection.matcher import PhraseMatch
 from spasibo.detection.normalize import EMOJI, END, PUNCT, WORD, Token
@@ -66,10 +66,11 @@ class ClosingJudge:
         if not self._any_request.may_occur_in(words) or not self._any_request.occurs_in(words):
             if self.breakers.isdisjoint(words):
                 return False
-            inside = {index for match in matches for index in range(match.first, match.last)}
-            return self._continues_after_breaker(context, min([match.first for match in matches]), inside)
+            return self._continues_after_breaker(
+                context, min([match.first for match in matches]), covered(matches)
+            )
         joined = spaced(words)
-        inside = {index for match in matches for index in range(match.first, match.last)}
+        inside = covered(matches)
         match_starts = sorted([match.first for match in matches])
         for cues, news in ((self.reply_cues, False), (self.news_cues, True)):
             # most thanks hold no cue at all: one trie search answers that before the ordered search

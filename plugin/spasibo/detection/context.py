@@ -34,6 +34,11 @@ class TokenRange(Protocol):
     def last(self) -> int: ...
 
 
+def covered(matches: Sequence[TokenRange]) -> set[int]:
+    """The token positions the matches cover."""
+    return {index for match in matches for index in range(match.first, match.last)}
+
+
 class MessageContext:
     """One message's tokens plus what every check asks of them, computed once.
 
@@ -85,7 +90,7 @@ class MessageContext:
         if len(matches) == 1:  # the usual case: what comes before the phrase and what comes after it
             low, high = bisect_left(positions, matches[0].first), bisect_left(positions, matches[0].last)
             return positions[:low] + positions[high:], words[:low] + words[high:]
-        inside = {index for match in matches for index in range(match.first, match.last)}
+        inside = covered(matches)
         kept = [at for at, position in enumerate(positions) if position not in inside]
         return [positions[at] for at in kept], [words[at] for at in kept]
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from spasibo.detection.context import covered
 from spasibo.detection.normalize import (
     LAYOUT_HINT_RE,
     Kind,
@@ -175,7 +176,7 @@ class PhraseMatcher:
         else:
             matches = self._layout_chunks(tokens, text, windows or [(0, len(text))])
         if matches:
-            taken = {index for match in matches for index in range(match.first, match.last)}
+            taken = covered(matches)
             content = [i for i, token in enumerate(tokens) if token.kind in CONTENT_KINDS and i not in taken]
         else:
             content = [i for i, token in enumerate(tokens) if token.kind in CONTENT_KINDS]
