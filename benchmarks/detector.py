@@ -98,28 +98,31 @@ print((imported - started) * 1e3, (time.perf_counter() - imported) * 1e3)
 """
 
 
+# run in a fresh interpreter whose ``spasibo`` is another checkout's: this script's own timing, warmed up
 _DEV_CORPUS_TIMING = """
-import statistics, sys, time
+import sys
+sys.path.insert(0, sys.argv[3])
+from detector import per_message_us
 from spasibo.detection import default_detector
 from spasibo.detection.evaluation import read_corpus
 texts = [message.text for message in read_corpus(sys.argv[1])]
 detect = default_detector().detect
-for text in texts:
-    detect(text)
-timings = []
-for _ in range(int(sys.argv[2])):
-    started = time.perf_counter()
-    for text in texts:
-        detect(text)
-    timings.append((time.perf_counter() - started) / len(texts) * 1e6)
-print(statistics.median(timings))
+per_message_us(detect, texts, passes=1)
+print(per_message_us(detect, texts, int(sys.argv[2])))
 """
 
 
 def dev_corpus_us(plugin: Path, corpus: Path) -> float:
     """Median µs per message of a fresh interpreter running the ``spasibo`` package found in ``plugin``."""
     out = subprocess.run(
-        [sys.executable, "-c", _DEV_CORPUS_TIMING, str(corpus), str(PASSES)],
+        [
+            sys.executable,
+            "-c",
+            _DEV_CORPUS_TIMING,
+            str(corpus),
+            str(PASSES),
+            str(Path(__file__).resolve().parent),
+        ],
         capture_output=True,
         text=True,
         check=True,
