@@ -41,6 +41,7 @@ from sklearn.metrics import log_loss
 
 from spasibo.detection.candidate import Candidate
 from spasibo.detection.detector import GratitudeDetector
+from spasibo.detection.evaluation import Scores
 from spasibo.detection.features import FeatureConfig, all_features, candidate_features
 from spasibo.detection.linear_judge import LinearJudge, LinearModel
 from spasibo.models import Verdict
@@ -360,13 +361,19 @@ def _cut(
         for (line, heart), (_, verdict) in zip(said, scored, strict=True)
         if line.thanks and heart and (verdict.closing_score >= closing_min_score) == line.closing
     )
-    precision, recall = right / max(1, hearts), right / max(1, thanks)
+    at = Scores(
+        true_positive=right,
+        false_positive=hearts - right,
+        false_negative=thanks - right,
+        closing_right=closing_right,
+        closing_total=thanks,
+    )
     return {
         "min_score": min_score,
-        "precision": round(precision, 3),
-        "recall": round(recall, 3),
-        "f1": round(2 * precision * recall / max(1e-9, precision + recall), 3),
-        "closing_accuracy": round(closing_right / max(1, thanks), 3),
+        "precision": round(at.precision, 3),
+        "recall": round(at.recall, 3),
+        "f1": round(at.f1, 3),
+        "closing_accuracy": round(at.closing_accuracy, 3),
         "hearts": hearts,
         "false_hearts": hearts - right,
     }
