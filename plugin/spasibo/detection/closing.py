@@ -59,7 +59,9 @@ class ClosingJudge:
         """True when the message asks, requests or reports something besides the matched phrases
         (``outside``: ``context.words_outside(matches)`` when the caller has it already)."""
         tokens = context.tokens
-        if "?" in map(_TEXT, tokens):  # only a sentence end reads "?": words and marks never do
+        # only a sentence end reads "?" (words and marks never do); the tokens come from the text, so a text
+        # without one (most thanks) is answered by a search in C
+        if "?" in context.text and "?" in map(_TEXT, tokens):
             return True
         positions, words = outside or context.words_outside(matches)
         # no reply, news or request cue at all (most thanks): no word can open one, or the search says so

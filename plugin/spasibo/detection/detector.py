@@ -131,10 +131,12 @@ class GratitudeDetector:
         """The phrases found in ``text`` with their context, or the verdict when there are none."""
         if not isinstance(text, str):  # a host passing None or a number gets a verdict, not a crash
             text = "" if text is None else str(text)
-        short = len(text) <= self.settings.max_text_chars
-        if short and self._prefilter is not None and not self._prefilter.may_match(text):
-            return _NOTHING
-        tokens, windows = self._tokens(text)
+        lowered_runs = None  # what the prefilter read, so the tokenizer need not split the text again
+        if self._prefilter is not None and len(text) <= self.settings.max_text_chars:
+            lowered_runs = self._prefilter.runs_to_read(text)
+            if lowered_runs is None:
+                return _NOTHING
+        tokens, windows = self._tokens(text, lowered_runs)
         truncated = len(windows) > 1
         found = self._matcher.find(tokens, text, windows)
         matches = [m for m in found if m.score >= self.settings.min_score]
@@ -286,12 +288,14 @@ class GratitudeDetector:
         _set_attribute(verdict, "__pydantic_private__", None)
         return verdict
 
-    def _tokens(self, text: str) -> tuple[list[Token], list[tuple[int, int]]]:
+    def _tokens(
+        self, text: str, lowered_runs: list[str] | None = None
+    ) -> tuple[list[Token], list[tuple[int, int]]]:
         """The message's tokens and the ``[start, end)`` windows they come from: all of a short message,
-        the head and tail windows of a long one."""
+        the head and tail windows of a long one (``lowered_runs`` as ``tokenize`` takes them, if known)."""
         limit = self.settings.max_text_chars
         if len(text) <= limit:
-            return tokenize(text), [(0, len(text))]
+            return tokenize(text, 0, lowered_runs), [(0, len(text))]
         window = self.settings.window_chars
         head_end = _cut_at_space(text, window, backwards=True)
         tail_start = _cut_at_space(text, len(text) - window, backwards=False)

@@ -180,26 +180,39 @@ def transliterate(word: str) -> str | None:
     return _TRANSLIT_RE.sub(lambda match: _TRANSLIT_MAP[match.group()], word)
 
 
-def tokenize(text: str, offset: int = 0) -> list[Token]:
-    """Split ``text`` into normalised tokens whose offsets are shifted by ``offset``.
+def runs(text: str) -> list[str]:
+    """``text`` as ``tokenize`` reads it, split at spaces: lower case, invisible characters as spaces, each
+    character still one (a letter that grows when lowered, "İ", keeps its first), so offsets stay exact.
 
-    Words glued to digits (``SPS-4412``, ``SPSB20``, ``R19``) become ``CODE`` tokens so a promo code or an
-    order number never reads as "спс".
+    No token holds a space, and the token pattern reads a space as skipped whatever surrounds it, so each
+    run between spaces splits on its own exactly as inside the text.
     """
     # every invisible character is unprintable: most texts are answered by the faster ``isprintable``
     clean = text.translate(_SAME_LENGTH) if not text.isprintable() and _INVISIBLE_RE.search(text) else text
     lowered = clean.lower()
     if len(lowered) != len(clean):  # a few letters ("İ") grow when lowered; keep offsets exact
         lowered = "".join(char.lower()[:1] for char in clean)
+    return lowered.split(" ")
+
+
+def tokenize(text: str, offset: int = 0, lowered_runs: list[str] | None = None) -> list[Token]:
+    """Split ``text`` into normalised tokens whose offsets are shifted by ``offset``.
+
+    ``lowered_runs`` is ``runs(text)`` or ``text.lower().split(" ")`` when the caller has one already (the
+    two are the same for a text without invisible characters whose letters keep their length when lowered).
+    Words glued to digits (``SPS-4412``, ``SPSB20``, ``R19``) become ``CODE`` tokens so a promo code or an
+    order number never reads as "спс".
+    """
+    if lowered_runs is None or (not text.isprintable() and _INVISIBLE_RE.search(text)):
+        lowered_runs = runs(text)
     tokens: list[Token] = []
     append = tokens.append
     new_token = tuple.__new__  # Token(...) goes through a Python-level __new__; this is the same tuple
     chunks = _CHUNK_TOKENS
     has_code = False
     start = offset
-    # No token holds a space, and the token pattern reads a space as skipped whatever surrounds it, so each
-    # run between spaces splits on its own exactly as inside the text; how it splits is remembered.
-    for chunk in lowered.split(" "):
+    # each run between spaces splits on its own (see ``runs``); how it splits is remembered
+    for chunk in lowered_runs:
         if chunk:
             known = chunks.get(chunk)
             if known is None:

@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 
 from spasibo.detection.matcher import PhraseMatcher
-from spasibo.detection.normalize import LAYOUT_HINT_RE, LAYOUT_KEY_BEFORE_LETTER, WORD_RE, word_form
+from spasibo.detection.normalize import LAYOUT_HINT_RE, LAYOUT_KEY_BEFORE_LETTER, WORD_RE, runs, word_form
 
 _MEMO_WORDS = 100_000  # distinct words remembered before the memo starts over
 
@@ -73,9 +73,14 @@ class Prefilter:
 
     def may_match(self, text: str) -> bool:
         """False only when no phrase can be in ``text``."""
+        return self.runs_to_read(text) is not None
+
+    def runs_to_read(self, text: str) -> list[str] | None:
+        """The lower-cased runs between spaces the tokenizer reads (its ``lowered_runs``), or None when no
+        phrase can be in ``text``."""
         lowered = text.lower()
         if len(lowered) != len(text):  # a letter that grows when lowered: the tokenizer lowers otherwise
-            return True
+            return runs(text)
         # No piece holds a space (words, emoji and keys never do, and a key's look-ahead at a space fails
         # as at the end of a text), so a text's pieces are those of its runs between spaces put together.
         chunks = lowered.split(" ")
@@ -83,9 +88,9 @@ class Prefilter:
         if not vocabulary.chunks.issuperset(chunks):
             vocabulary = self._learn_chunks(chunks)
         if not vocabulary.chunk_alone.isdisjoint(chunks):
-            return True
+            return chunks
         starters = vocabulary.chunk_starters.keys() & chunks
-        return bool(starters) and self._phrase_may_follow(starters, chunks, vocabulary)
+        return chunks if starters and self._phrase_may_follow(starters, chunks, vocabulary) else None
 
     def _phrase_may_follow(self, starters: set[str], chunks: list[str], vocabulary: _Vocabulary) -> bool:
         """True when one of the phrases these chunks start has all its later words in ``chunks``."""
