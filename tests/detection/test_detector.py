@@ -232,3 +232,26 @@ def test_the_judges_raw_scores_are_the_pairwise_sums_to_the_bit():
         assert judge.raw_scores(candidate) == (gratitude, closing)
         checked += 1
     assert checked > 10_000
+
+
+def test_features_are_the_same_without_the_finders_word_positions():
+    """The detector hands the judge its words' token positions so the features need not walk the tokens
+    for them; a candidate without them (a plugin's, a test's) must read the same features from its tokens."""
+    from dataclasses import replace
+
+    from training.corpora import read_lines, training_files
+
+    from spasibo.detection.features import candidate_features
+
+    detector = default_detector()
+    config = detector.judge.model.config
+    checked = 0
+    for line in (line for path in training_files() for line in read_lines(path)):
+        candidate = detector.candidate(line.text)
+        if candidate is None:
+            continue
+        assert candidate.word_positions is not None
+        bare = replace(candidate, word_positions=None)
+        assert candidate_features(bare, config) == candidate_features(candidate, config)
+        checked += 1
+    assert checked > 10_000

@@ -23,7 +23,9 @@ class Candidate:
     ``matches`` are the gratitude phrases no hard rule vetoed (longest first in reading order); ``hits``
     every rule that fired on any phrase, soft or hard; ``needs_reply`` what the closing rules say (a
     question, a request, news after the thanks); ``only_pleasantries`` that every other word is "ок", "до
-    встречи" and the like; ``script`` the message's main script (``cyrillic`` or ``latin``).
+    встречи" and the like; ``script`` the message's main script (``cyrillic`` or ``latin``);
+    ``word_positions`` the indices in ``tokens`` of its words (every token but marks), when the finder has
+    them at hand (None: read from ``tokens`` when asked).
     """
 
     text: str
@@ -34,6 +36,7 @@ class Candidate:
     only_pleasantries: bool
     script: str
     truncated: bool = False
+    word_positions: Sequence[int] | None = None
 
 
 @dataclass(frozen=True)

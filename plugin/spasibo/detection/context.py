@@ -100,14 +100,16 @@ class MessageContext:
         message lacks cannot fire in any window."""
         known = self._mentioned.get(id(sets))
         if known is None:
-            if not sets.may_occur_in(self.words):  # no word can open a cue: most messages
-                known = set()
-            else:
-                if self._spaced is None:
-                    self._spaced = spaced(self.words)
-                known = sets.which(self._spaced)
+            # no word can open a cue (most messages): no search
+            known = sets.which(self.spaced()) if sets.may_occur_in(self.words) else set()
             self._mentioned[id(sets)] = known
         return known
+
+    def spaced(self) -> str:
+        """The words as ``cues.spaced`` joins them (joined once)."""
+        if self._spaced is None:
+            self._spaced = spaced(self.words)
+        return self._spaced
 
     def _words_before_each(self) -> list[int]:
         """For each token, how many words come before it; one more entry for the end of the message."""

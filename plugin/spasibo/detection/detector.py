@@ -124,7 +124,7 @@ class GratitudeDetector:
         if isinstance(found, Verdict):
             return []
         matches, context, _ = found
-        script = script_of_words(context.words)
+        script = script_of_words(context.spaced())
         return [(match, self._vetoes.hits(match, context, script)) for match in matches]
 
     def _find(self, text: str) -> Verdict | tuple[list[PhraseMatch], MessageContext, bool]:
@@ -149,7 +149,7 @@ class GratitudeDetector:
         self, gratitude: list[PhraseMatch], context: MessageContext, truncated: bool
     ) -> Candidate | tuple[PhraseMatch, RuleHit]:
         """The candidate for the judge, or the match and the hard rule that vetoed the message."""
-        script = script_of_words(context.words)
+        script = script_of_words(context.spaced())
         if len(gratitude) > _JUDGED_MATCHES:  # a long message full of thanks: its first and last ones
             half = _JUDGED_MATCHES // 2
             gratitude = [*gratitude[:half], *gratitude[-half:]]
@@ -185,6 +185,7 @@ class GratitudeDetector:
                 "only_pleasantries": self._closing.only_pleasantries(context, standing, outside),
                 "script": script,
                 "truncated": truncated,
+                "word_positions": context.word_positions,
             },
         )
         return candidate
@@ -227,7 +228,7 @@ class GratitudeDetector:
 
         A weak phrase counts only when every other word is a pleasantry.
         """
-        script = script_of_words(context.words)
+        script = script_of_words(context.spaced())
         accepted = [m for m in matches if not any(h.hard for h in self._vetoes.hits(m, context, script))]
         strong = [m for m in accepted if not m.phrase.weak]
         weak = [m for m in accepted if m.phrase.weak]

@@ -24,7 +24,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from sys import intern
 from typing import NamedTuple
 
@@ -48,7 +48,6 @@ _COUNT_NAMES = tuple(map(intern, ("n:0", "n:1", "n:2", "n:3")))  # how many phra
 _LENGTH_NAMES = tuple(
     map(intern, ("len:1", "len:2", "len:3-4", "len:5-8", "len:9-16", "len:17-32", "len:33+"))
 )
-_KIND = itemgetter(3)  # a token's kind (``Token`` is a named tuple)
 _FIRST = attrgetter("first")
 _END_ITEMS = {"?": "?", "!": "!"}  # a sentence end reads as these, or as "."
 # (phrase text, language, reading) -> the three features a match brings, spelt once: at most four readings
@@ -193,13 +192,13 @@ def _finder_features(features: list[str], candidate: Candidate) -> None:
     if weak_only:
         features.append("weak_only")
     # how many words (every token but marks), where the first and the last one stand
-    flags = list(map(IS_WORD.__getitem__, map(_KIND, candidate.tokens)))  # 1 for a word, 0 for a mark
-    count = flags.count(1)
+    positions = candidate.word_positions
+    if positions is None:
+        positions = [at for at, token in enumerate(candidate.tokens) if IS_WORD[token.kind]]
+    count = len(positions)
     if matches:
-        first_word = flags.index(1) if count else -1
-        last_word = len(flags) - 1 - flags[::-1].index(1) if count else -1
-        before = 0 <= first_word < matches[0].first
-        after = last_word >= matches[-1].last
+        before = count > 0 and positions[0] < matches[0].first
+        after = count > 0 and positions[-1] >= matches[-1].last
         features.append(_POSITIONS[before, after])
     features.append(_LENGTH_NAMES[bisect_left(_LENGTH_LIMITS, count)])
     if candidate.hits:

@@ -12,9 +12,8 @@ Russian message is never vetoed by English cues).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from operator import itemgetter
 
 from spasibo.detection.context import MessageContext
 from spasibo.detection.cues import CueSet, CueSets
@@ -32,8 +31,7 @@ _NO_CUES = CueSet(())
 CYRILLIC, LATIN, ANY_SCRIPT = "cyrillic", "latin", "any"
 # languages written in Cyrillic among the packs spasibo ships or a plugin is likely to add
 _CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "be", "kk", "tt", "bg", "sr", "mk", "ky", "ba", "cv", "mn"})
-_FIRST = itemgetter(0)
-_LATIN_RE, _CYRILLIC_RE = re.compile("[a-z]"), re.compile("[а-я]")
+_LATIN_START_RE, _CYRILLIC_START_RE = re.compile(" [a-z]"), re.compile(" [а-я]")
 _BEFORE, _MESSAGE_SCOPE = VetoPosition.BEFORE, VetoScope.MESSAGE  # enum members as plain names
 _LATIN_LANGUAGES = frozenset({"en", "de", "fr", "uz", "es", "it", "pt", "pl", "tr", "az", "cs", "nl"})
 
@@ -45,13 +43,13 @@ def script_of_language(language: str) -> str:
     return LATIN if language in _LATIN_LANGUAGES else ANY_SCRIPT
 
 
-def script_of_words(words: Sequence[str]) -> str:
-    """The script most of these (normalised, lower-case) words start in; Cyrillic wins a tie, the chats
-    being mostly Russian."""
-    initials = "".join(map(_FIRST, words))
-    if _LATIN_RE.search(initials) is None:  # most messages: no word starts with a Latin letter
+def script_of_words(spaced_words: str) -> str:
+    """The script most of the (normalised, lower-case) words start in, given as ``cues.spaced`` joins them
+    (so a letter right after a space starts a word); Cyrillic wins a tie, the chats being mostly Russian."""
+    if _LATIN_START_RE.search(spaced_words) is None:  # most messages: no word starts with a Latin letter
         return CYRILLIC
-    return LATIN if len(_LATIN_RE.findall(initials)) > len(_CYRILLIC_RE.findall(initials)) else CYRILLIC
+    latin, cyrillic = _LATIN_START_RE.findall(spaced_words), _CYRILLIC_START_RE.findall(spaced_words)
+    return LATIN if len(latin) > len(cyrillic) else CYRILLIC
 
 
 @dataclass(frozen=True)
