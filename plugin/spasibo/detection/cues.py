@@ -10,7 +10,7 @@ the faster "is there any?".
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from itertools import compress
 
 from spasibo.detection.normalize import normalize_word
@@ -119,14 +119,20 @@ class CueSet:
         start = joined.count(" ", 0, match.start())  # the spaces before the match's own leading space
         return start, start + match.group().count(" ")
 
-    def find_all(self, words: Sequence[str]) -> Iterator[tuple[int, int]]:
-        """The ``[start, end)`` word range of every cue found in ``words``, left to right, not overlapping."""
+    def find_all(self, words: Sequence[str]) -> list[tuple[int, int]]:
+        """The ``[start, end)`` word range of every cue found in ``words``, left to right, not overlapping.
+
+        A list, not a generator: a caller stops at the first cue that counts, and a generator left
+        unfinished is closed by raising ``GeneratorExit`` in it (an exception, a traceback and a frame).
+        """
         if self._search is None or not words:
-            return
+            return []
         joined = spaced(words)
+        found = []
         for match in self._search.finditer(joined):
             start = joined.count(" ", 0, match.start())
-            yield start, start + match.group().count(" ")
+            found.append((start, start + match.group().count(" ")))
+        return found
 
     def covers(self, words: Sequence[str]) -> bool:
         """True when ``words`` is entirely made of cues laid end to end (an empty list is covered)."""

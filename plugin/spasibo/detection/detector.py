@@ -11,6 +11,7 @@ does no set-up work and a message without a thanks-like phrase never reaches the
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import Any
 
 from pydantic import ValidationError
@@ -41,6 +42,7 @@ _TRUNCATED_NOTHING = Verdict(truncated=True, reason=TRUNCATED)
 _VALIDATE_VERDICT = Verdict.__pydantic_validator__.validate_python
 _VERDICT_FIELDS = frozenset(Verdict.model_fields)
 _new_object, _set_attribute = object.__new__, object.__setattr__
+_IS_WEAK = attrgetter("phrase.weak")  # of a match (in C: a generator left unfinished raises GeneratorExit)
 
 
 class GratitudeDetector:
@@ -168,7 +170,7 @@ class GratitudeDetector:
             return veto
         outside = context.words_outside(standing)  # asked by both closing rules
         needs_reply = self._closing.needs_reply(context, standing, outside)
-        if needs_reply and all(match.phrase.weak for match in standing):
+        if needs_reply and all(map(_IS_WEAK, standing)):
             return standing[0], _WEAK_WITH_REQUEST
         # what ``Candidate(...)`` builds, with its fields set at once (a frozen dataclass's ``__init__`` sets
         # each through ``object.__setattr__``)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from functools import cache, reduce
+from functools import cache, cached_property, reduce
 from importlib import resources
 from itertools import chain
 from operator import add
@@ -125,12 +125,10 @@ class LinearJudge:
         self._model = model
         self._word_sums: _WordSums | None = None
 
-    @property
+    @cached_property  # after the first read a plain attribute, asked twice per candidate
     def model(self) -> LinearModel:
         """The model, read from the package on first use."""
-        if self._model is None:
-            self._model = builtin_model()
-        return self._model
+        return builtin_model() if self._model is None else self._model
 
     def raw_scores(self, candidate: Candidate) -> tuple[float, float]:
         """The two heads' scores before calibration."""

@@ -95,9 +95,13 @@ class Prefilter:
     def _phrase_may_follow(self, starters: set[str], chunks: list[str], vocabulary: _Vocabulary) -> bool:
         """True when one of the phrases these chunks start has all its later words in ``chunks``."""
         later, symbols = vocabulary.chunk_later, self._symbols_later
+        # loops rather than ``all`` over a generator: one left unfinished is closed by raising GeneratorExit
         for starter in starters:
             for rest in vocabulary.chunk_starters[starter]:
-                if all(word in symbols or not later[word].isdisjoint(chunks) for word in rest):
+                for word in rest:
+                    if word not in symbols and later[word].isdisjoint(chunks):
+                        break  # a later word of this phrase is in no chunk
+                else:
                     return True
         return False
 
