@@ -119,7 +119,8 @@ class MessageContext:
 
     def words_before(self, first: int, window: int, scope: VetoScope) -> list[str]:
         """Up to ``window`` words right before token ``first``, in order, stopping at the scope's boundary."""
-        window = min(window, self.reach_words)
+        # comparisons rather than ``min`` and ``max``, which parse keywords the slow way on Python 3.11
+        window = window if window < self.reach_words else self.reach_words
         if window <= 0 or first <= 0:
             return []
         stops = self._stops_of(scope)
@@ -127,11 +128,11 @@ class MessageContext:
         words, before = self.words, self._words_before_each()
         low = before[stops[at] + 1] if at >= 0 else 0
         high = before[first]
-        return words[max(low, high - window) : high]
+        return words[high - window if high - window > low else low : high]
 
     def words_after(self, last: int, window: int, scope: VetoScope) -> list[str]:
         """Up to ``window`` words from token ``last`` on, stopping at the scope's boundary."""
-        window = min(window, self.reach_words)
+        window = window if window < self.reach_words else self.reach_words  # (see ``words_before``)
         if window <= 0 or last >= len(self.tokens):
             return []
         stops = self._stops_of(scope)
@@ -139,7 +140,7 @@ class MessageContext:
         words, before = self.words, self._words_before_each()
         low = before[last]
         high = before[stops[at]] if at < len(stops) else len(words)
-        return words[low : min(high, low + window)]
+        return words[low : low + window if low + window < high else high]
 
     def _stops_of(self, scope: VetoScope) -> list[int]:
         """Indices of the tokens a window of ``scope`` stops at: sentence ends, and for a phrase any mark or

@@ -81,8 +81,9 @@ class PhraseMatch:
     score: float = field(init=False)  # confidence 0–100 that the phrase is really there
 
     def __post_init__(self) -> None:
-        penalty = READING_PENALTY[self.reading] + _FUZZY_PENALTY_PER_EDIT * self.edits
-        self.score = max(0.0, 100.0 - penalty)
+        score = 100.0 - (READING_PENALTY[self.reading] + _FUZZY_PENALTY_PER_EDIT * self.edits)
+        # not ``max(0.0, score)``: on Python 3.11 ``max`` parses its keywords the slow way on every call
+        self.score = score if score > 0.0 else 0.0
 
 
 class PhraseMatcher:
@@ -257,10 +258,9 @@ class PhraseMatcher:
         if position + len(phrase.words) > len(content):
             return None
         edits = 0
-        for offset, (target, limit) in enumerate(
-            zip(phrase.words[1:], phrase.edits[1:], strict=True), start=1
-        ):
-            found = self.later_word_edits(tokens[content[position + offset]].text, target, limit)
+        for offset in range(1, len(phrase.words)):  # a zip(strict=True) would parse a keyword each call
+            word = tokens[content[position + offset]].text
+            found = self.later_word_edits(word, phrase.words[offset], phrase.edits[offset])
             if found is None:
                 return None
             edits += found
