@@ -11,6 +11,7 @@ does no set-up work and a message without a thanks-like phrase never reaches the
 from __future__ import annotations
 
 from collections.abc import Iterable
+from math import floor as _floor
 from operator import attrgetter
 from typing import Any
 
@@ -205,8 +206,8 @@ class GratitudeDetector:
 
     def _judged(self, candidate: Candidate, judgement: Judgement) -> Verdict:
         gratitude_min, closing_min = self.min_scores()
-        score = round(100.0 * judgement.gratitude, 1)
-        closing_score = round(100.0 * judgement.closing, 1)
+        score = round_tenths(100.0 * judgement.gratitude)
+        closing_score = round_tenths(100.0 * judgement.closing)
         accepted = score >= gratitude_min and judgement.rule is None
         matches = candidate.matches
         best = matches[0] if len(matches) == 1 else max(matches, key=lambda m: (m.score, -m.first))
@@ -305,6 +306,22 @@ class GratitudeDetector:
         gap = Token("\n", head_end, head_end, Kind.END)  # the windows are separate sentences
         tokens = [*tokenize(text[:head_end]), gap, *tokenize(text[tail_start:], offset=tail_start)]
         return tokens, [(0, head_end), (tail_start, len(text))]
+
+
+def round_tenths(value: float) -> float:
+    """``round(value, 1)``, without its conversion to decimal digits and back for a value above 0 up to 1000
+    that is not within a hair of a tie.
+
+    Ten times the value, as a float, is within 2⁻⁴⁰ of the exact product there, so when its fraction is
+    further than that from one half the nearest whole number to either is the same, ``k``; ``round`` gives
+    the float nearest to k/10, and ``k / 10`` is that float (IEEE division is correctly rounded).
+    """
+    tenfold = value * 10.0
+    if 0.0 < value <= 1000.0:  # not -0.0, which keeps its sign
+        whole = _floor(tenfold)
+        if abs(tenfold - whole - 0.5) > 1e-9:
+            return (whole if tenfold - whole < 0.5 else whole + 1) / 10.0
+    return round(value, 1)
 
 
 _SPACE_SEARCH_CHARS = 64  # how far to look for a space so a window does not cut a word in half
