@@ -68,8 +68,9 @@ def test_a_request_before_thanks_in_advance_needs_a_reply():
     assert (verdict.gratitude, verdict.closing) == (True, False)
 
 
-def test_praying_hands_with_a_request_say_why_they_are_not_thanks():
-    assert detect("🙏 подскажите адрес").reason == "weak"
+@pytest.mark.parametrize("text", ["🙏 подскажите адрес", "перезвоните мне 🙏"])
+def test_praying_hands_with_a_request_say_why_they_are_not_thanks(text):
+    assert detect(text).reason == "weak"
 
 
 def test_a_clause_opening_with_an_imperative_is_a_request():

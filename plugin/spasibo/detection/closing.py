@@ -74,6 +74,9 @@ class ClosingJudge:
         joined = spaced(words)
         inside = covered(matches)
         match_starts = sorted([match.first for match in matches])
+        # only a phrase that is thanks on its own can be introduced by a cue before it: "хочу сказать
+        # спасибо" is the thanks, but "перезвоните мне 🙏" is a plea (the guide: 🙏 by a request is "please")
+        opened = sorted([match.first for match in matches if not match.phrase.weak])
         for cues, news in ((self.reply_cues, False), (self.news_cues, True)):
             # most thanks hold no cue at all: one trie search answers that before the ordered search
             if not cues.occurs_in_spaced(joined):
@@ -87,7 +90,7 @@ class ClosingJudge:
                 if self.pleasantries.covers(words[start:end]):
                     continue  # "берегите себя" is a wish, not a request
                 cue_end = positions[end - 1]
-                if any(_leads_into(context, cue_end, first) for first in match_starts):
+                if any(_leads_into(context, cue_end, first) for first in opened):
                     continue
                 return True
         openers = (
@@ -98,7 +101,7 @@ class ClosingJudge:
                 words[start:end]
             ):
                 continue  # mid-clause "о визите" is a noun; "берегите себя" is a wish
-            if not any(_leads_into(context, positions[end - 1], first) for first in match_starts):
+            if not any(_leads_into(context, positions[end - 1], first) for first in opened):
                 return True  # "..., откройте шлагбаум"; but "примите мою благодарность" is the thanks
         if self.breakers.isdisjoint(words):
             return False  # every word a breaker could be is among these
