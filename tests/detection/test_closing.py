@@ -77,6 +77,11 @@ def test_a_clause_opening_with_an_imperative_is_a_request():
     assert not detect("Спасибо, уже подъезжаю, откройте шлагбаум").closing
 
 
+def test_a_formal_request_after_thanks_needs_a_reply():
+    verdict = detect("Благодарим, просим выслать акт сверки")
+    assert (verdict.gratitude, verdict.closing) == (True, False)
+
+
 def test_an_imperative_ending_mid_clause_is_not_a_request():
     assert detect("Благодарим за напоминание о визите").closing
 
