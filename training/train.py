@@ -26,8 +26,8 @@
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -241,6 +241,7 @@ def build() -> tuple[dict[str, Any], dict[str, Any]]:
     calibration: dict[str, tuple[float, float]] = {}
     min_scores: dict[str, float] = {}
     f1_rule: dict[str, float] = {}
+    cross_fitted_loss: dict[str, float] = {}
     for head in HEADS:
         mask, y = _labels(head, lines)
         # 1. regularisation chosen on the validation split: writers and goemo ids the fit never saw
@@ -260,6 +261,7 @@ def build() -> tuple[dict[str, Any], dict[str, Any]]:
         scaling = platt(out_of_group[mask], y[mask])
         calibration[head] = scaling
         probabilities = 1 / (1 + np.exp(-(scaling[0] * out_of_group[mask] + scaling[1])))
+        cross_fitted_loss[head] = round(float(log_loss(y[mask], probabilities, labels=[0, 1])), 4)
         min_scores[head] = best_min_score(
             probabilities, y[mask], accuracy=head == "closing", slack=SLACK[head]
         )
@@ -291,6 +293,7 @@ def build() -> tuple[dict[str, Any], dict[str, Any]]:
         "candidates": len(lines),
         "vocabulary": len(names),
         "chosen": chosen,
+        "cross_fitted_log_loss": cross_fitted_loss,
         "gratitude_threshold": {"f1_rule": f1_rule["gratitude"], DAY_KIND + "_precision": DAY_PRECISION},
         "weights_kept": {head: len(payload["heads"][head]["weights"]) for head in HEADS},
     }
@@ -317,7 +320,8 @@ def cross_fitted_report(
 ) -> dict[str, Any]:
     """Figures of every group (a writer's file, a goemo slice) judged by the model fitted without it, with
     the shipped calibration and thresholds; goemo slices also together, and everything together; and each
-    kind of source pooled at every threshold of ``TABLE_MIN_SCORES`` (under ``"thresholds"``)."""
+    kind of source pooled at every threshold of ``TABLE_MIN_SCORES`` and the chosen one (under
+    ``"thresholds"``)."""
     verdicts: dict[str, list[tuple[Line, Verdict]]] = {}
     scored: dict[str, list[tuple[Line, Verdict]]] = {}  # every candidate accepted, to cut at any threshold
     for group, group_lines in sorted(by_group.items()):
@@ -331,14 +335,15 @@ def cross_fitted_report(
     ]
     merged["all"] = [pair for pairs in verdicts.values() for pair in pairs]
     report: dict[str, Any] = {name: _figures_json(evaluate_verdicts(pairs)) for name, pairs in merged.items()}
+    min_scores = payload_of("")["min_scores"]
     report["thresholds"] = {
         kind: [
             _cut(
                 [pair for group, pairs in scored.items() if group in files for pair in pairs],
                 min_score,
-                payload_of("")["min_scores"]["closing"],
+                min_scores["closing"],
             )
-            for min_score in TABLE_MIN_SCORES
+            for min_score in sorted({*TABLE_MIN_SCORES, min_scores["gratitude"]})
         ]
         for kind, files in kinds.items()
     }
@@ -399,12 +404,19 @@ def dump(payload: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Build the model, write the model file and the report, print the cross-fitted figures."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    model_file = Path(args[0]) if args else MODEL_FILE
+    """Build the model, write the model file and the report, print the cross-fitted figures.
+
+    ``python -m training.train [MODEL_FILE] [--report REPORT_FILE]``: by default the shipped model and
+    ``training/report.json``; a trial (a feature variant measured before anyone ships it) writes both
+    elsewhere, e.g. ``python -m training.train /tmp/judge.json --report /tmp/report.json``."""
+    parser = argparse.ArgumentParser(prog="python -m training.train", description=main.__doc__)
+    parser.add_argument("model_file", nargs="?", type=Path, default=MODEL_FILE)
+    parser.add_argument("--report", type=Path, default=REPORT_FILE, help="where the report goes")
+    args = parser.parse_args(argv)
+    model_file, report_file = args.model_file, args.report
     payload, report = build()
     model_file.write_text(dump(payload), encoding="utf-8")
-    REPORT_FILE.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    report_file.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(payload["meta"], indent=1))
     print("min_scores", payload["min_scores"])
     for name, figures in report.items():
