@@ -18,8 +18,9 @@
    those out-of-writer scores. Closing: the most accurate threshold. Gratitude, precision first on traffic
    that looks like real traffic: the highest threshold whose F1 on the sources written at real proportions
    (``REAL_KINDS`` of ``training/split.toml``) pooled is within ``SLACK`` of their best, raised if need be
-   until the realistic days pooled reach ``DAY_PRECISION``, and not above ``MAX_MIN_SCORE``. The figures of
-   each file judged that way, and of each kind pooled by threshold, go to ``training/report.json``.
+   until each kind of ``PRECISION_FLOORS`` pooled reaches its precision, and not above ``MAX_MIN_SCORE``.
+   The figures of each file judged that way, and of each kind pooled by threshold, go to
+   ``training/report.json``.
 5. The shipped weights are fitted on every line, pruned below ``PRUNE``, rounded, and written to
    ``plugin/spasibo/data/judge.json`` with sorted keys.
 """
@@ -70,14 +71,17 @@ SLACK = {"gratitude": 0.005, "closing": 0.0}
 # The default gratitude threshold is chosen on the sources written at real proportions (``REAL_KINDS`` of
 # ``training/split.toml``: the realistic days, comment threads, reviews and chats whose writers were asked for
 # real traffic's share of insincere thanks, about one in eight, and the real Reddit lines): the highest
-# threshold whose F1 on them pooled is within ``SLACK`` of their best, then raised, if need be, until the
-# realistic days pooled reach ``DAY_PRECISION`` (a ❤️ on a complaint is what a business notices). Pooled F1
-# over every source let the writers asked for hard cases, a third of whose thanks-like lines are insincere,
-# set the cut for everyone: at real proportions the shipped judge then lost thanks, not complaints (round 7
-# blind: precision 0.986, recall 0.886). Not above ``MAX_MIN_SCORE``. Decided before the t1–t64 figures.
+# threshold whose F1 on them pooled is within ``SLACK`` of their best, then raised, if need be, until every
+# kind of ``PRECISION_FLOORS`` pooled reaches its precision: precision first, as a ❤️ on a complaint is what a
+# business notices. Pooled F1 over every source let the writers asked for hard cases, a third of whose
+# thanks-like lines are insincere, set the cut for everyone: at real proportions the shipped judge then lost
+# thanks, not complaints (round 7 blind: precision 0.986, recall 0.886). The realistic days' floor was decided
+# before the t1–t64 figures; the mixed sets' (issue 10's own target for them, 0.97) before the t1–t92 ones:
+# with the days' floor alone the real-proportion F1 took the cut to 44, where the mixed sets, a business's
+# every kind of message, put a ❤️ on one non-thanks in 26. Not above ``MAX_MIN_SCORE``.
 DAY_KIND = "realistic_days"
 REAL_KINDS = ("realistic_days", "comments_real_proportions", "goemo")
-DAY_PRECISION = 0.96
+PRECISION_FLOORS = {DAY_KIND: 0.96, "mixed_sets": 0.97}
 MAX_MIN_SCORE = 80
 # the thresholds of the report's table of each kind of source pooled
 TABLE_MIN_SCORES = (20, 30, 40, 50, 55, 60, 63, 65, 67, 70, 72, 75, 80, 85, 90)
@@ -184,17 +188,21 @@ def best_min_score(probabilities: np.ndarray, labels: np.ndarray, *, accuracy: b
     return float(max(threshold for threshold, quality in qualities if quality >= top - slack))
 
 
-def precise_min_score(probabilities: np.ndarray, labels: np.ndarray, *, floor: float) -> float:
-    """The lowest whole-number threshold from ``floor`` to ``MAX_MIN_SCORE`` whose precision reaches
-    ``DAY_PRECISION`` (the most precise one when none does)."""
-    best: tuple[float, float] | None = None  # (precision, threshold)
+def precise_min_score(scored: Sequence[tuple[np.ndarray, np.ndarray, float]], *, floor: float) -> float:
+    """The lowest whole-number threshold from ``floor`` to ``MAX_MIN_SCORE`` at which every group of
+    ``(probabilities, labels, precision)`` reaches its precision (the one whose worst shortfall is least when
+    none does)."""
+    best: tuple[float, float] | None = None  # (worst shortfall, threshold)
     for threshold in range(int(floor), MAX_MIN_SCORE + 1):
-        said = probabilities * 100 >= threshold
-        precision = float(np.sum(said & (labels == 1))) / max(1.0, float(np.sum(said)))
-        if precision >= DAY_PRECISION:
+        shortfall = 0.0
+        for probabilities, labels, wanted in scored:
+            said = probabilities * 100 >= threshold
+            precision = float(np.sum(said & (labels == 1))) / max(1.0, float(np.sum(said)))
+            shortfall = max(shortfall, wanted - precision)
+        if shortfall <= 0:
             return float(threshold)
-        if best is None or precision > best[0]:
-            best = (precision, float(threshold))
+        if best is None or shortfall < best[0]:
+            best = (shortfall, float(threshold))
     return best[1] if best is not None else floor
 
 
@@ -269,8 +277,11 @@ def build() -> tuple[dict[str, Any], dict[str, Any]]:
             f1_rule[head] = min_scores[head]
             real = np.isin(groups[mask], [file for kind in REAL_KINDS for file in split.kinds[kind]])
             at_real = best_min_score(probabilities[real], y[mask][real], accuracy=False, slack=SLACK[head])
-            days = np.isin(groups[mask], split.kinds[DAY_KIND])
-            min_scores[head] = precise_min_score(probabilities[days], y[mask][days], floor=at_real)
+            floors = []
+            for kind, wanted in sorted(PRECISION_FLOORS.items()):
+                members = np.isin(groups[mask], split.kinds[kind])
+                floors.append((probabilities[members], y[mask][members], wanted))
+            min_scores[head] = precise_min_score(floors, floor=at_real)
 
     def payload_of(group: str) -> dict[str, Any]:
         return {
@@ -294,7 +305,10 @@ def build() -> tuple[dict[str, Any], dict[str, Any]]:
         "vocabulary": len(names),
         "chosen": chosen,
         "cross_fitted_log_loss": cross_fitted_loss,
-        "gratitude_threshold": {"f1_rule": f1_rule["gratitude"], DAY_KIND + "_precision": DAY_PRECISION},
+        "gratitude_threshold": {
+            "f1_rule": f1_rule["gratitude"],
+            **{kind + "_precision": wanted for kind, wanted in sorted(PRECISION_FLOORS.items())},
+        },
         "weights_kept": {head: len(payload["heads"][head]["weights"]) for head in HEADS},
     }
     by_group: dict[str, list[Line]] = {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from training import train
 
@@ -57,13 +58,14 @@ def test_thresholds_and_choices_are_rebuilt_exactly(rebuilt, shipped):
 
 
 @pytest.mark.slow
-def test_the_default_threshold_holds_the_realistic_days_precision(rebuilt, build):
+@pytest.mark.parametrize("kind", sorted(train.PRECISION_FLOORS))
+def test_the_default_threshold_holds_each_floored_kinds_precision(rebuilt, build, kind):
     chosen = rebuilt["min_scores"]["gratitude"]
     assert chosen <= train.MAX_MIN_SCORE
-    days = build[1]["thresholds"][train.DAY_KIND]
-    above = [cut for cut in days if cut["min_score"] >= chosen]
+    cuts = build[1]["thresholds"][kind]
+    above = [cut for cut in cuts if cut["min_score"] >= chosen]
     assert above
-    assert all(cut["precision"] >= train.DAY_PRECISION - 0.01 for cut in above)
+    assert all(cut["precision"] >= train.PRECISION_FLOORS[kind] - 0.01 for cut in above)
 
 
 @pytest.mark.slow
@@ -115,3 +117,15 @@ def test_cross_fitted_figures_stay_above_their_floors(build):
             f"all: ece_gratitude {report['all']['ece_gratitude']} > {ALL_FLOORS['ece_gratitude']}"
         )
     assert not problems, "\n".join(problems)
+
+
+
+def test_the_precision_rule_takes_the_lowest_cut_every_floored_kind_allows():
+    scores = np.array([0.95, 0.85, 0.75, 0.65, 0.55])
+    days = (scores, np.array([1, 1, 1, 0, 1]), 0.8)  # 4 of 5 up to 55, 3 of 4 to 65, then 3 of 3
+    mixed = (scores, np.array([1, 1, 0, 1, 1]), 0.8)  # 4 of 5 up to 55, short of 0.8 until 2 of 2 from 76
+    assert train.precise_min_score([days, mixed], floor=40) == 40
+    assert train.precise_min_score([days], floor=56) == 66
+    assert train.precise_min_score([days, mixed], floor=56) == 76
+    never = (scores, np.zeros(5, dtype=int), 0.5)  # no cut reaches it: the least shortfall, the first cut
+    assert train.precise_min_score([never], floor=56) == 56
