@@ -44,10 +44,10 @@ from spasibo.detection.candidate import Candidate
 from spasibo.detection.detector import GratitudeDetector
 from spasibo.detection.evaluation import Scores
 from spasibo.detection.features import FeatureConfig, all_features, candidate_features
-from spasibo.detection.linear_judge import LinearJudge, LinearModel
 from spasibo.models import Verdict
 from training.corpora import GOEMO, ROOT, Line, load_split
 from training.evaluate import Figures, evaluate_verdicts
+from training.judges import detector_of
 
 MODEL_FILE = ROOT.parent / "plugin" / "spasibo" / "data" / "judge.json"
 REPORT_FILE = ROOT / "report.json"
@@ -317,16 +317,6 @@ def build() -> tuple[dict[str, Any], dict[str, Any]]:
     return payload, cross_fitted_report(by_group, payload_of, split.kinds)
 
 
-def _detector(payload: dict[str, Any], gratitude_min_score: float | None = None) -> GratitudeDetector:
-    return GratitudeDetector(
-        judge=LinearJudge(LinearModel.from_json(payload)),
-        gratitude_min_score=(
-            payload["min_scores"]["gratitude"] if gratitude_min_score is None else gratitude_min_score
-        ),
-        closing_min_score=payload["min_scores"]["closing"],
-    )
-
-
 def cross_fitted_report(
     by_group: dict[str, list[Line]],
     payload_of: Callable[[str], dict[str, Any]],
@@ -340,7 +330,7 @@ def cross_fitted_report(
     scored: dict[str, list[tuple[Line, Verdict]]] = {}  # every candidate accepted, to cut at any threshold
     for group, group_lines in sorted(by_group.items()):
         payload = payload_of(group)
-        detect, score = _detector(payload).detect, _detector(payload, 0.0).detect
+        detect, score = detector_of(payload).detect, detector_of(payload, 0.0).detect
         verdicts[group] = [(line, detect(line.text)) for line in group_lines]
         scored[group] = [(line, score(line.text)) for line in group_lines]
     merged = {name: pairs for name, pairs in verdicts.items() if not name.startswith(GOEMO)}

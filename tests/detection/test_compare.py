@@ -1,0 +1,61 @@
+"""``python -m training.compare``: a candidate judge against the shipped one, paired line by line, with a
+bootstrap interval for each change."""
+
+from __future__ import annotations
+
+import numpy as np
+from training import compare
+from training.compare import Judged
+
+
+def judged(thanks: list[int], baseline: list[int], candidate: list[int]) -> Judged:
+    said = (np.array(baseline, dtype=bool), np.array(candidate, dtype=bool))
+    return Judged(np.array(thanks, dtype=bool), np.array(thanks, dtype=bool), said, said)
+
+
+def test_a_file_is_of_the_kind_its_name_says():
+    assert compare.kind_of("f1_day.tsv") == "day"
+    assert compare.kind_of("f11_pairs.tsv") == "pairs"
+    assert compare.kind_of("goemo.tsv") == "goemo"
+
+
+def test_the_same_verdicts_change_nothing():
+    files = {"f1_day.tsv": judged([1, 0] * 50, [1, 1] * 50, [1, 1] * 50)}
+    result = compare.compare(files, draws=200)
+    assert set(result) == {"day", "all"}
+    for change in result["all"].values():
+        assert (change.low, change.high, change.verdict) == (0.0, 0.0, "same")
+
+
+def test_hearts_taken_off_many_complaints_are_a_gain_and_a_few_lines_are_noise():
+    thanks = [1] * 100 + [0] * 100
+    many = {"f1_day.tsv": judged(thanks, [1] * 200, [1] * 100 + [0] * 100)}
+    assert compare.compare(many, draws=500)["all"]["precision"].verdict == "gain"
+    one_line = {"f1_day.tsv": judged(thanks, [1] * 100 + [1] + [0] * 99, [1] * 100 + [0] * 100)}
+    change = compare.compare(one_line, draws=500)["all"]["precision"]
+    assert change.candidate > change.baseline
+    assert change.verdict == "same"
+
+
+def test_kinds_are_pooled_and_a_drop_in_one_is_reported(tmp_path, capsys):
+    thanks = [1] * 60 + [0] * 60
+    files = {
+        "f1_day.tsv": judged(thanks, [1] * 60 + [0] * 60, [1] * 60 + [0] * 60),
+        "f2_day.tsv": judged(thanks, [1] * 60 + [0] * 60, [1] * 60 + [1] * 30 + [0] * 30),
+        "f3_pairs.tsv": judged(thanks, [1] * 60 + [0] * 60, [1] * 60 + [0] * 60),
+    }
+    result = compare.compare(files, draws=500)
+    assert result["day"]["precision"].verdict == "drop"
+    assert result["pairs"]["precision"].verdict == "same"
+    assert "| day | precision |" in compare.format_table(result)
+
+
+def test_the_shipped_judge_against_itself_shows_no_drop(tmp_path, capsys):
+    day = tmp_path / "f1_day.tsv"
+    day.write_text(
+        "text\tthanks\tclosing\tcategory\nСпасибо большое!\t1\t1\tpure_ru\n"
+        "ну спасибо, опять перенесли\t0\t0\tsarcasm\nзапишите на 15:00\t0\t0\tneutral\n",
+        encoding="utf-8",
+    )
+    assert compare.main([str(compare.SHIPPED), str(day)]) == 0
+    assert "drops: none" in capsys.readouterr().out

@@ -1,0 +1,166 @@
+"""Comparing a candidate judge with the shipped one on labelled files, as a shipping decision needs:
+``python -m training.compare CANDIDATE.json [--baseline MODEL.json] [FILE_OR_FOLDER...]`` (by default the
+frozen set against the shipped weights).
+
+Both judges see the same lines, so their verdicts are paired line by line. A paired bootstrap (each file's
+lines drawn again with replacement, the same draw for both judges, ``DRAWS`` times from a fixed seed) gives
+the candidate's change in precision, recall, F1 and closing accuracy with its 95 % interval, for each kind of
+file pooled (the part of the name after the first ``_``: ``f1_day.tsv`` is a ``day``) and for every file
+together. A change counts as a drop only when its whole interval is below zero, a gain only when it is above:
+a file of 300 lines resolves one line as 0.3 %, and a rule of one condition per file and figure fails a better
+judge on chance alone (docs/detection.md, "Frozen test set").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from spasibo.detection.detector import GratitudeDetector
+from spasibo.detection.linear_judge import MODEL_RESOURCE
+from training.corpora import FROZEN, Line, read_lines
+from training.evaluate import corpus_files
+from training.judges import detector_of
+
+DRAWS = 2_000
+SEED = 20261206
+FIGURES = ("precision", "recall", "f1", "closing")
+SHIPPED = Path(__file__).resolve().parent.parent / "plugin" / "spasibo" / MODEL_RESOURCE
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One file's labels and both judges' verdicts, a row per line: ``said`` gratitude, ``closed`` closing.
+    Both judges run on this checkout's finder and rules: a candidate that changes the rules is compared from
+    its own checkout, against the shipped weights read by those rules."""
+
+    thanks: np.ndarray
+    closing: np.ndarray
+    said: tuple[np.ndarray, np.ndarray]  # baseline, candidate
+    closed: tuple[np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure of a group of files: both judges' values and the candidate's change with its 95 % interval."""
+
+    baseline: float
+    candidate: float
+    low: float
+    high: float
+
+    @property
+    def verdict(self) -> str:
+        """``drop``, ``gain``, or ``same`` when the interval holds zero."""
+        return "drop" if self.high < 0 else "gain" if self.low > 0 else "same"
+
+
+def judge_file(lines: Sequence[Line], detectors: tuple[GratitudeDetector, GratitudeDetector]) -> Judged:
+    """Both detectors' verdicts on every line."""
+    verdicts = [[detector.detect(line.text) for line in lines] for detector in detectors]
+    said = tuple(np.array([v.gratitude for v in judged]) for judged in verdicts)
+    closed = tuple(np.array([v.closing for v in judged]) for judged in verdicts)
+    return Judged(
+        np.array([line.thanks for line in lines]),
+        np.array([line.closing for line in lines]),
+        (said[0], said[1]),
+        (closed[0], closed[1]),
+    )
+
+
+def _counts(judged: Judged, rows: np.ndarray, which: int) -> np.ndarray:
+    """Per draw (a row of line indices): true positives, hearts, thanks, and thanks found with their closing
+    right (``spasibo eval``'s counts)."""
+    thanks, said = judged.thanks[rows], judged.said[which][rows]
+    closing_right = said & thanks & (judged.closed[which][rows] == judged.closing[rows])
+    return np.stack(
+        [(said & thanks).sum(axis=-1), said.sum(axis=-1), thanks.sum(axis=-1), closing_right.sum(axis=-1)]
+    )
+
+
+def _figures(counts: np.ndarray) -> dict[str, np.ndarray]:
+    """Precision, recall, F1 and closing accuracy (among the true thanks) from summed counts."""
+    tp, hearts, thanks, closing_right = (counts[i].astype(float) for i in range(4))
+    precision = np.divide(tp, hearts, out=np.ones_like(tp), where=hearts > 0)
+    recall = np.divide(tp, thanks, out=np.ones_like(tp), where=thanks > 0)
+    total = precision + recall
+    f1 = np.divide(2 * precision * recall, total, out=np.zeros_like(tp), where=total > 0)
+    closing = np.divide(closing_right, thanks, out=np.ones_like(tp), where=thanks > 0)
+    return {"precision": precision, "recall": recall, "f1": f1, "closing": closing}
+
+
+def compare(files: dict[str, Judged], draws: int = DRAWS, seed: int = SEED) -> dict[str, dict[str, Change]]:
+    """Each kind of file pooled, and ``all``: every figure's change with its paired-bootstrap interval."""
+    rng = np.random.default_rng(seed)
+    groups: dict[str, list[str]] = {}
+    for name in sorted(files):
+        groups.setdefault(kind_of(name), []).append(name)
+    groups["all"] = sorted(files)
+    whole = {name: np.arange(len(judged.thanks)) for name, judged in files.items()}
+    drawn = {
+        name: rng.integers(0, len(judged.thanks), size=(draws, len(judged.thanks)))
+        for name, judged in sorted(files.items())
+    }
+    result: dict[str, dict[str, Change]] = {}
+    for group, names in groups.items():
+        point = [_figures(sum(_counts(files[n], whole[n], which) for n in names)) for which in (0, 1)]
+        spread = [_figures(sum(_counts(files[n], drawn[n], which) for n in names)) for which in (0, 1)]
+        result[group] = {}
+        for figure in FIGURES:
+            low, high = np.percentile(spread[1][figure] - spread[0][figure], [2.5, 97.5])
+            result[group][figure] = Change(
+                float(point[0][figure]), float(point[1][figure]), float(low), float(high)
+            )
+    return result
+
+
+def kind_of(name: str) -> str:
+    """The kind a file's name says: what follows the first ``_`` of its stem (``f1_day.tsv`` → ``day``)."""
+    stem = Path(name).stem
+    return stem.split("_", 1)[1] if "_" in stem else stem
+
+
+def format_table(result: dict[str, dict[str, Change]]) -> str:
+    """A markdown table: per group and figure, baseline → candidate, the change's interval and its verdict."""
+    out = ["| files | figure | baseline | candidate | change, 95 % interval | verdict |", "| --- " * 6 + "|"]
+    for group, changes in result.items():
+        for figure, change in changes.items():
+            out.append(
+                f"| {group} | {figure} | {change.baseline:.3f} | {change.candidate:.3f} | "
+                f"{change.candidate - change.baseline:+.3f} [{change.low:+.3f}, {change.high:+.3f}] | "
+                f"{change.verdict} |"
+            )
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the comparison; 1 when any group's figure drops, else 0."""
+    parser = argparse.ArgumentParser(prog="python -m training.compare", description=__doc__)
+    parser.add_argument("candidate", type=Path, help="the candidate's model file (make model's output)")
+    parser.add_argument("targets", nargs="*", type=Path, help=f"TSV files or folders (default {FROZEN})")
+    parser.add_argument("--baseline", type=Path, default=SHIPPED, help="the model to compare with")
+    args = parser.parse_intermixed_args(argv)
+    payloads = [json.loads(path.read_text(encoding="utf-8")) for path in (args.baseline, args.candidate)]
+    detectors = (detector_of(payloads[0]), detector_of(payloads[1]))
+    files = {
+        path.name: judge_file(read_lines(path), detectors) for path in corpus_files(args.targets or [FROZEN])
+    }
+    result = compare(files)
+    print(format_table(result))
+    drops = [
+        f"{group} {figure}"
+        for group, changes in result.items()
+        for figure, c in changes.items()
+        if c.verdict == "drop"
+    ]
+    print("drops: " + (", ".join(drops) if drops else "none"))
+    return 1 if drops else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
