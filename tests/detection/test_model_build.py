@@ -119,7 +119,6 @@ def test_cross_fitted_figures_stay_above_their_floors(build):
     assert not problems, "\n".join(problems)
 
 
-
 def test_the_precision_rule_takes_the_lowest_cut_every_floored_kind_allows():
     scores = np.array([0.95, 0.85, 0.75, 0.65, 0.55])
     days = (scores, np.array([1, 1, 1, 0, 1]), 0.8)  # 4 of 5 up to 55, 3 of 4 to 65, then 3 of 3
