@@ -37,7 +37,7 @@ def test_hearts_taken_off_many_complaints_are_a_gain_and_a_few_lines_are_noise()
     assert change.verdict == "same"
 
 
-def test_kinds_are_pooled_and_a_drop_in_one_is_reported(tmp_path, capsys):
+def test_kinds_are_pooled_and_a_drop_in_one_is_reported():
     thanks = [1] * 60 + [0] * 60
     files = {
         "f1_day.tsv": judged(thanks, [1] * 60 + [0] * 60, [1] * 60 + [0] * 60),
