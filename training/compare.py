@@ -22,15 +22,13 @@ from pathlib import Path
 import numpy as np
 
 from spasibo.detection.detector import GratitudeDetector
-from spasibo.detection.linear_judge import MODEL_RESOURCE
 from training.corpora import FROZEN, Line, read_lines
 from training.evaluate import corpus_files
-from training.judges import detector_of
+from training.judges import MODEL_FILE, detector_of
 
 DRAWS = 2_000
 SEED = 20261206
 FIGURES = ("precision", "recall", "f1", "closing")
-SHIPPED = Path(__file__).resolve().parent.parent / "plugin" / "spasibo" / MODEL_RESOURCE
 
 
 @dataclass(frozen=True)
@@ -62,14 +60,12 @@ class Change:
 
 def judge_file(lines: Sequence[Line], detectors: tuple[GratitudeDetector, GratitudeDetector]) -> Judged:
     """Both detectors' verdicts on every line."""
-    verdicts = [[detector.detect(line.text) for line in lines] for detector in detectors]
-    said = tuple(np.array([v.gratitude for v in judged]) for judged in verdicts)
-    closed = tuple(np.array([v.closing for v in judged]) for judged in verdicts)
+    baseline, candidate = ([detector.detect(line.text) for line in lines] for detector in detectors)
     return Judged(
         np.array([line.thanks for line in lines]),
         np.array([line.closing for line in lines]),
-        (said[0], said[1]),
-        (closed[0], closed[1]),
+        (np.array([v.gratitude for v in baseline]), np.array([v.gratitude for v in candidate])),
+        (np.array([v.closing for v in baseline]), np.array([v.closing for v in candidate])),
     )
 
 
@@ -143,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.compare", description=__doc__)
     parser.add_argument("candidate", type=Path, help="the candidate's model file (make model's output)")
     parser.add_argument("targets", nargs="*", type=Path, help=f"TSV files or folders (default {FROZEN})")
-    parser.add_argument("--baseline", type=Path, default=SHIPPED, help="the model to compare with")
+    parser.add_argument("--baseline", type=Path, default=MODEL_FILE, help="the model to compare with")
     args = parser.parse_intermixed_args(argv)
     payloads = [json.loads(path.read_text(encoding="utf-8")) for path in (args.baseline, args.candidate)]
     detectors = (detector_of(payloads[0]), detector_of(payloads[1]))

@@ -3,10 +3,13 @@ cross-fitting and for comparing a candidate with the shipped judge."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from spasibo.detection.detector import GratitudeDetector
-from spasibo.detection.linear_judge import LinearJudge, LinearModel
+from spasibo.detection.linear_judge import MODEL_RESOURCE, LinearJudge, LinearModel
+
+MODEL_FILE = Path(__file__).resolve().parent.parent / "plugin" / "spasibo" / MODEL_RESOURCE  # the shipped one
 
 
 def detector_of(payload: dict[str, Any], gratitude_min_score: float | None = None) -> GratitudeDetector:

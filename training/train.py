@@ -47,9 +47,8 @@ from spasibo.detection.features import FeatureConfig, all_features, candidate_fe
 from spasibo.models import Verdict
 from training.corpora import GOEMO, ROOT, Line, load_split
 from training.evaluate import Figures, evaluate_verdicts
-from training.judges import detector_of
+from training.judges import MODEL_FILE, detector_of
 
-MODEL_FILE = ROOT.parent / "plugin" / "spasibo" / "data" / "judge.json"
 REPORT_FILE = ROOT / "report.json"
 MIN_COUNT = 2
 C_GRID = (0.3, 1.0)

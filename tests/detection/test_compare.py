@@ -57,5 +57,5 @@ def test_the_shipped_judge_against_itself_shows_no_drop(tmp_path, capsys):
         "ну спасибо, опять перенесли\t0\t0\tsarcasm\nзапишите на 15:00\t0\t0\tneutral\n",
         encoding="utf-8",
     )
-    assert compare.main([str(compare.SHIPPED), str(day)]) == 0
+    assert compare.main([str(compare.MODEL_FILE), str(day)]) == 0
     assert "drops: none" in capsys.readouterr().out

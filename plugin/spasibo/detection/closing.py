@@ -76,7 +76,7 @@ class ClosingJudge:
         match_starts = sorted([match.first for match in matches])
         # only a phrase that is thanks on its own can be introduced by a cue before it: "хочу сказать
         # спасибо" is the thanks, but "перезвоните мне 🙏" is a plea (the guide: 🙏 by a request is "please")
-        opened = sorted([match.first for match in matches if not match.phrase.weak])
+        opened = [match.first for match in matches if not match.phrase.weak]
         for cues, news in ((self.reply_cues, False), (self.news_cues, True)):
             # most thanks hold no cue at all: one trie search answers that before the ordered search
             if not cues.occurs_in_spaced(joined):
