@@ -21,16 +21,14 @@ from spasibo.detection.linear_judge import CLOSING, GRATITUDE
 
 TOLERANCE = 0.002
 FIGURE_TOLERANCE = 0.01
-# every blind writer, judged by a model fitted without its lines, at the default thresholds (55 / 51 on
-# t1–t92; the weakest: t40's food pairs, 0.74 precision; t26's gratitude without a thanks word, 0.80 recall;
-# t84's truck-service pairs, 0.74 closing), and all sources together
-WRITER_FLOORS = {"precision": 0.73, "recall": 0.77, "f1": 0.81, "closing_accuracy": 0.73}
-# two writers sit below those for reasons of their own: t45 wrote gratitude without a usual thanks word (the
-# finder proposes two thirds of its thanks, so recall 0.63), t50 ironic pairs whose sincere half reads dry
-# (recall 0.72 with the t1–t64 judge, 0.82 now)
+# every blind writer, judged by a model fitted without its lines, at the default thresholds (54 / 46 on
+# t1–t104; the weakest: t40's food pairs, 0.73 precision; t98's Gen-Z banquet pairs, 0.76 recall; t102's long
+# real-estate pairs, whose irony turns mid-message, 0.80 F1 and 0.70 closing), and all sources together
+WRITER_FLOORS = {"precision": 0.72, "recall": 0.75, "f1": 0.79, "closing_accuracy": 0.69}
+# one writer sits below those for a reason of its own: t45 wrote gratitude without a usual thanks word (the
+# finder proposes two thirds of its thanks, so recall 0.63)
 WRITER_EXCEPTIONS = {
     "writers/t45_no_thanks_word.tsv": {"recall": 0.57, "f1": 0.71, "closing_accuracy": 0.54},
-    "writers/t50_pairs_rental.tsv": {"recall": 0.71, "f1": 0.77, "closing_accuracy": 0.62},
 }
 ALL_FLOORS = {"precision": 0.93, "recall": 0.91, "f1": 0.92, "closing_accuracy": 0.87, "ece_gratitude": 0.03}
 
