@@ -8,8 +8,11 @@ HOOK_FILES := $(shell find hooks -type f -not -path '*/__pycache__/*' -not -path
 # The example plugins of hooks/ live here, outside the venv's site-packages, so `make run` behaves the same
 # whether or not `make test` ran before; the tests that need them put this directory on their path.
 EXAMPLE_PLUGINS := $(VENV)/example-plugins
+COMPILED_DIR := build/compiled
+COMPILED_MODULES := normalize prefilter matcher features linear_judge context vetoes closing cues trie detector
+PACKAGE_FILES := $(shell find plugin/spasibo -type f -not -path '*/__pycache__/*')
 
-.PHONY: run test lint clean model evaluate
+.PHONY: run test lint clean model evaluate compiled
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +40,27 @@ $(VENV)/.example-plugins: $(HOOK_FILES) | $(BIN)/python
 run: $(VENV)/.core
 	cd $(CURDIR) && $(BIN)/python -m sample_bot < sample_bot/conversation.txt
 
-test: $(VENV)/.dev $(VENV)/.example-plugins
+# The suite on the pure-Python package, then the detection tests again on the compiled build (below), where
+# tests/detection/test_compiled.py also checks that its verdicts are the pure code's.
+test: $(VENV)/.dev $(VENV)/.example-plugins $(COMPILED_DIR)/.built
 	SPASIBO_EXAMPLE_PLUGINS=$(CURDIR)/$(EXAMPLE_PLUGINS) $(BIN)/python -m pytest
+	SPASIBO_COMPILED_DIR=$(CURDIR)/$(COMPILED_DIR) PYTHONPATH=$(CURDIR)/$(COMPILED_DIR) \
+		$(BIN)/python -m pytest -q tests/detection -m "not slow"
+
+# The detector's hot modules compiled with mypyc into C extensions, for deployments that want its speed
+# (docs/performance.md): a copy of the package in build/compiled with each compiled module beside its source,
+# used by putting that folder first on PYTHONPATH. A copy, so an edited source never sits beside a stale
+# extension; rebuilt when any file of the package changes. candidate.py stays pure Python: its dataclasses are
+# the plugins' API and are built with object.__new__, which a compiled class refuses.
+$(COMPILED_DIR)/.built: $(VENV)/.dev $(PACKAGE_FILES)
+	rm -rf $(COMPILED_DIR)
+	mkdir -p $(COMPILED_DIR)
+	cp -r plugin/spasibo $(COMPILED_DIR)/spasibo
+	cd $(COMPILED_DIR) && $(CURDIR)/$(BIN)/mypyc --config-file $(CURDIR)/pyproject.toml \
+		$(foreach m,$(COMPILED_MODULES),spasibo/detection/$(m).py)
+	touch $@
+
+compiled: $(COMPILED_DIR)/.built
 
 # Rebuild the judge's weights (plugin/spasibo/data/judge.json) from training/data, deterministically.
 model: $(VENV)/.dev
@@ -53,4 +75,4 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(COMPILED_DIR)

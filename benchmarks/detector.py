@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import spasibo.detection.detector as detector_module
 from spasibo.detection import GratitudeDetector, default_detector
 from spasibo.detection.evaluation import read_corpus
 
@@ -133,7 +134,7 @@ def dev_corpus_us(plugin: Path, corpus: Path) -> float:
 
 def against_reference(reference: Path, corpus: Path, rounds: int = 3) -> tuple[list[float], list[float]]:
     """This code's and the reference's dev-corpus figures, alternating, each in a fresh interpreter."""
-    this_plugin = Path(__file__).resolve().parents[1] / "plugin"
+    this_plugin = Path(detector_module.__file__ or "").resolve().parents[2]  # plugin/, or the compiled build
     ours: list[float] = []
     theirs: list[float] = []
     for _ in range(rounds):
@@ -168,6 +169,9 @@ def main() -> None:
     plain_baseline = per_message_us(BASELINE.search, plain)
     long_text = long_message(texts)
     long_us = per_message_us(detector.detect, [long_text] * LONG_MESSAGE_REPEATS)
+    source = Path(detector_module.__file__ or "")
+    build = "compiled (make compiled)" if source.suffix == ".so" else "pure Python"
+    print(f"detector               {build}: {source.parent}")
     print(f"corpus                 {len(texts)} messages, median of {PASSES} passes")
     print(f"spasibo detect()       {ours:8.2f} µs/message ({cold:.2f} on the first pass of a fresh detector)")
     print(f"baseline regex search  {baseline:8.2f} µs/message")
