@@ -63,15 +63,20 @@ def corpus_path(given: Path | None) -> Path:
     return shared_data("gratitude_dev.tsv")
 
 
-def per_message_us(judge: Callable[[str], object], texts: list[str], passes: int = PASSES) -> float:
-    """Median over ``passes`` of the mean time per text, in microseconds."""
+def pass_timings(judge: Callable[[str], object], texts: list[str], passes: int = PASSES) -> list[float]:
+    """The mean time per text of each of ``passes`` passes, in microseconds."""
     timings = []
     for _ in range(passes):
         started = time.perf_counter()
         for text in texts:
             judge(text)
         timings.append((time.perf_counter() - started) / len(texts) * 1e6)
-    return statistics.median(timings)
+    return timings
+
+
+def per_message_us(judge: Callable[[str], object], texts: list[str], passes: int = PASSES) -> float:
+    """Median over ``passes`` of the mean time per text, in microseconds."""
+    return statistics.median(pass_timings(judge, texts, passes))
 
 
 def long_message(texts: list[str]) -> str:
@@ -101,27 +106,28 @@ print((imported - started) * 1e3, (time.perf_counter() - imported) * 1e3)
 
 # run in a fresh interpreter whose ``spasibo`` is another checkout's: this script's own timing, warmed up
 _DEV_CORPUS_TIMING = """
-import sys
+import statistics, sys
 sys.path.insert(0, sys.argv[3])
-from detector import per_message_us
+from detector import pass_timings
 from spasibo.detection import default_detector
 from spasibo.detection.evaluation import read_corpus
 texts = [message.text for message in read_corpus(sys.argv[1])]
 detect = default_detector().detect
-per_message_us(detect, texts, passes=1)
-print(per_message_us(detect, texts, int(sys.argv[2])))
+pass_timings(detect, texts, passes=1)
+timings = pass_timings(detect, texts, int(sys.argv[2]))
+print(statistics.median(timings), min(timings))
 """
 
 
-def dev_corpus_us(plugin: Path, corpus: Path) -> float:
-    """Median µs per message of a fresh interpreter running the ``spasibo`` package found in ``plugin``."""
+def dev_corpus_us(plugin: Path, corpus: Path, passes: int = PASSES) -> tuple[float, float]:
+    """Median and fastest pass (µs per message) of a fresh interpreter whose ``spasibo`` is ``plugin``'s."""
     out = subprocess.run(
         [
             sys.executable,
             "-c",
             _DEV_CORPUS_TIMING,
             str(corpus),
-            str(PASSES),
+            str(passes),
             str(Path(__file__).resolve().parent),
         ],
         capture_output=True,
@@ -129,7 +135,8 @@ def dev_corpus_us(plugin: Path, corpus: Path) -> float:
         check=True,
         env={**os.environ, "PYTHONPATH": str(plugin)},
     )
-    return float(out.stdout)
+    median, fastest = map(float, out.stdout.split())
+    return median, fastest
 
 
 def against_reference(reference: Path, corpus: Path, rounds: int = 3) -> tuple[list[float], list[float]]:
@@ -138,8 +145,8 @@ def against_reference(reference: Path, corpus: Path, rounds: int = 3) -> tuple[l
     ours: list[float] = []
     theirs: list[float] = []
     for _ in range(rounds):
-        theirs.append(dev_corpus_us(reference / "plugin", corpus))
-        ours.append(dev_corpus_us(this_plugin, corpus))
+        theirs.append(dev_corpus_us(reference / "plugin", corpus)[0])
+        ours.append(dev_corpus_us(this_plugin, corpus)[0])
     return ours, theirs
 
 
