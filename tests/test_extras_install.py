@@ -33,10 +33,13 @@ INSTALL_TIMEOUT_S = 600
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # the default wheel, as a plain `pip install spasibo` builds it: no build hook switched on from outside
+    env = {key: value for key, value in os.environ.items() if not key.startswith("HATCH_BUILD_")}
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(ROOT)],
         check=True,
         timeout=INSTALL_TIMEOUT_S,
+        env=env,
     )
     [built] = out.glob("spasibo-*.whl")
     return built
@@ -95,6 +98,14 @@ def test_wheel_carries_the_license_and_the_phrase_data(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
     assert "spasibo/phrases/gratitude/ru.toml" in names
+
+
+def test_default_wheel_is_pure_python(wheel: Path) -> None:
+    """The compiled wheel is opt-in (pyproject.toml's mypyc build hook): the default holds no extension."""
+    assert wheel.name.endswith("-py3-none-any.whl"), wheel.name
+    names = zipfile.ZipFile(wheel).namelist()
+    assert [name for name in names if name.endswith((".so", ".pyd"))] == []
+    assert "spasibo/detection/detector.py" in names
 
 
 def test_core_install_detects_and_needs_no_extra(venvs: dict[str, FreshVenv]) -> None:
