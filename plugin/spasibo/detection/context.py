@@ -79,8 +79,8 @@ class MessageContext:
         self._counts: list[int] | None = None
         # scope -> sorted indices of the tokens a window of that scope stops at (computed when first asked)
         self._stops: dict[VetoScope, list[int]] = {}
-        # id of a group of cue sets -> which of them occur anywhere in the message
-        self._mentioned: dict[int, set[int]] = {}
+        # a group of cue sets (hashed by identity) -> which of them occur anywhere in the message
+        self._mentioned: dict[CueSets, set[int]] = {}
 
     def words_outside(self, matches: Sequence[TokenRange]) -> tuple[list[int], list[str]]:
         """The token positions and texts of the words outside every match, in order."""
@@ -96,11 +96,11 @@ class MessageContext:
         """Which of the cue sets in ``sets`` occur somewhere among the message's words (asked once per
         group). Every window a check looks at is a run of these same words, so a rule whose cues the
         message lacks cannot fire in any window."""
-        known = self._mentioned.get(id(sets))
+        known = self._mentioned.get(sets)
         if known is None:
             # no word can open a cue (most messages): no search
             known = sets.which(self.spaced()) if sets.may_occur_in(self.words) else set()
-            self._mentioned[id(sets)] = known
+            self._mentioned[sets] = known
         return known
 
     def spaced(self) -> str:
