@@ -59,7 +59,12 @@ class Openers(dict[str, bool]):
 
     def any_in(self, words: Iterable[str]) -> bool:
         """True when some cue's first word matches one of ``words``."""
-        return any(map(self.__getitem__, words))
+        # a loop: for a message's few words less time than ``any(map(...))`` in C, and unlike ``any`` over a
+        # generator nothing is left unfinished (closing one raises GeneratorExit inside it)
+        for word in words:  # noqa: SIM110
+            if self[word]:
+                return True
+        return False
 
     def __missing__(self, word: str) -> bool:
         opens = self._pattern.fullmatch(word) is not None

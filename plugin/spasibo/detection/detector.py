@@ -102,9 +102,9 @@ class GratitudeDetector:
             else:
                 match, hit = candidate
                 verdict = self._verdict(match, truncated, accepted=False, reason=hit.family, rule=hit.id)
-            others = [m for m in matches if m.phrase.intent != GRATITUDE]
-            if verdict.gratitude or not others:
+            if verdict.gratitude or len(gratitude) == len(matches):  # thanks, or no phrase of another intent
                 return verdict
+            others = [m for m in matches if m.phrase.intent != GRATITUDE]
             return self._other_intent(others, context, truncated) or verdict
         return self._other_intent(matches, context, truncated) or self._verdict(
             matches[0], truncated, accepted=False, reason=WEAK_ALONE
@@ -142,7 +142,8 @@ class GratitudeDetector:
         tokens, windows = self._tokens(text, lowered_runs)
         truncated = len(windows) > 1
         found = self._matcher.find(tokens, text, windows)
-        matches = [m for m in found if m.score >= self.settings.min_score]
+        min_score = self.settings.min_score
+        matches = [m for m in found if m.score >= min_score]
         if not matches:
             return _TRUNCATED_NOTHING if truncated else _NOTHING
         context = MessageContext(text, tokens, self._closing.breakers, self._vetoes.reach_words)

@@ -48,6 +48,8 @@ _COUNT_NAMES = tuple(map(intern, ("n:0", "n:1", "n:2", "n:3")))  # how many phra
 _LENGTH_NAMES = tuple(
     map(intern, ("len:1", "len:2", "len:3-4", "len:5-8", "len:9-16", "len:17-32", "len:33+"))
 )
+# the bucket of each length up to the last limit, looked up rather than bisected per candidate
+_LENGTH_BY_COUNT = tuple(_LENGTH_NAMES[bisect_left(_LENGTH_LIMITS, n)] for n in range(_LENGTH_LIMITS[-1] + 1))
 _FIRST = attrgetter("first")
 _END_ITEMS = {"?": "?", "!": "!"}  # a sentence end reads as these, or as "."
 # (phrase text, language, reading) -> the three features a match brings, spelt once: at most four readings
@@ -102,7 +104,7 @@ def candidate_features(candidate: Candidate, config: FeatureConfig) -> Candidate
     high = last + window if last + window < size else size
     sequence: list[str] = [START] if low == 0 else []
     # what is not a word (marks, ``<T>``, ``<N>``) and the words, each once in the order it first occurs
-    others: dict[str, None] = dict.fromkeys(sequence)
+    others: dict[str, None] = {START: None} if low == 0 else {}
     words: dict[str, None] = {}
     at, previous_mark = low, ""
     for match in matches:  # each phrase one mark, a run of phrases with the same mark one
@@ -200,7 +202,7 @@ def _finder_features(features: list[str], candidate: Candidate) -> None:
         before = count > 0 and positions[0] < matches[0].first
         after = count > 0 and positions[-1] >= matches[-1].last
         features.append(_POSITIONS[before, after])
-    features.append(_LENGTH_NAMES[bisect_left(_LENGTH_LIMITS, count)])
+    features.append(_LENGTH_BY_COUNT[count] if count < len(_LENGTH_BY_COUNT) else _LENGTH_NAMES[-1])
     if candidate.hits:
         features.extend(sorted({_named(_RULE_NAMES, "rule:", hit.id) for hit in candidate.hits}))
     if candidate.needs_reply:

@@ -205,38 +205,37 @@ def tokenize(text: str, offset: int = 0, lowered_runs: list[str] | None = None) 
     """
     if lowered_runs is None or (not text.isprintable() and _INVISIBLE_RE.search(text)):
         lowered_runs = runs(text)
+    chunks = _CHUNK_TOKENS
+    if len(chunks) >= _CHUNK_TOKENS_MAX:  # the memo starts over between messages, never inside one
+        chunks.clear()
+        _CODE_CHUNKS.clear()
     tokens: list[Token] = []
     append = tokens.append
     new_token = tuple.__new__  # Token(...) goes through a Python-level __new__; this is the same tuple
-    chunks = _CHUNK_TOKENS
-    has_code = False
     start = offset
-    # each run between spaces splits on its own (see ``runs``); how it splits is remembered
+    # each run between spaces splits on its own (see ``runs``); how it splits is remembered (an empty run,
+    # between two spaces, has no tokens)
     for chunk in lowered_runs:
-        if chunk:
-            known = chunks.get(chunk)
-            if known is None:
-                known = _chunk_tokens(chunk)
-            pieces, code = known
-            for word, first, last, kind in pieces:
-                append(new_token(Token, (word, start + first, start + last, kind)))
-            has_code = has_code or code
-            start += len(chunk) + 1
-        else:
-            start += 1
-    if has_code:
+        pieces = chunks.get(chunk)
+        if pieces is None:
+            pieces = _chunk_tokens(chunk)
+        for word, first, last, kind in pieces:
+            append(new_token(Token, (word, start + first, start + last, kind)))
+        start += len(chunk) + 1
+    if not _CODE_CHUNKS.isdisjoint(lowered_runs):  # a number or code among the tokens (asked in C)
         _mark_codes(tokens)
     return tokens
 
 
-_ChunkTokens = tuple[tuple[tuple[str, int, int, Kind], ...], bool]
-# a lower-case run of text between spaces -> its tokens (offsets within it) and whether one is a number or
-# code; chat text repeats its words and the marks glued to them ("спасибо!", "пожалуйста,")
-_CHUNK_TOKENS: dict[str, _ChunkTokens] = {}
+_Pieces = tuple[tuple[str, int, int, Kind], ...]
+# a lower-case run of text between spaces -> its tokens (offsets within it); chat text repeats its words and
+# the marks glued to them ("спасибо!", "пожалуйста,")
+_CHUNK_TOKENS: dict[str, _Pieces] = {}
 _CHUNK_TOKENS_MAX = 50_000
+_CODE_CHUNKS: set[str] = set()  # the remembered runs that hold a number or a code
 
 
-def _chunk_tokens(chunk: str) -> _ChunkTokens:
+def _chunk_tokens(chunk: str) -> _Pieces:
     """The tokens of one lower-case run of text without spaces, as offsets within it; remembered."""
     pieces: list[tuple[str, int, int, Kind]] = []
     append = pieces.append
@@ -266,9 +265,9 @@ def _chunk_tokens(chunk: str) -> _ChunkTokens:
         elif punct:
             end = start + 1
             append((intern(punct), start, end, PUNCT))
-    if len(_CHUNK_TOKENS) >= _CHUNK_TOKENS_MAX:
-        _CHUNK_TOKENS.clear()
-    known = _CHUNK_TOKENS[chunk] = (tuple(pieces), has_code)
+    if has_code:
+        _CODE_CHUNKS.add(chunk)
+    known = _CHUNK_TOKENS[chunk] = tuple(pieces)
     return known
 
 

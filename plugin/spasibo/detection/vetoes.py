@@ -102,6 +102,8 @@ class Vetoes:
             self._rules.setdefault((pack.intent, script), []).extend(compiled)
         # each intent and script's rule cues, asked in one search which rules the message mentions
         self._cue_sets = {key: CueSets([veto.cues for veto in rules]) for key, rules in self._rules.items()}
+        # (intent, script of a message) -> the rule groups that apply, with their cues (``_groups_for``)
+        self._groups: dict[tuple[str, str], list[tuple[list[CompiledVeto], CueSets]]] = {}
         windows = [
             window
             for rules in self._rules.values()
@@ -121,14 +123,14 @@ class Vetoes:
             found.append(_ASKED_BACK_HIT)
         if self._brand_names and _is_brand_name(match, context):
             found.append(_BRAND_NAME_HIT)
-        intent = match.phrase.intent
-        for key in ((intent, script), (intent, ANY_SCRIPT)):
-            rules = self._rules.get(key)
-            if rules:
-                # asked once per message: no window of a rule can hold a cue the message lacks
-                mentioned = context.mentioned(self._cue_sets[key])
-                if mentioned:
-                    found.extend(_data_hits(rules, sorted(mentioned), match, context))
+        groups = self._groups.get((match.phrase.intent, script))
+        if groups is None:
+            groups = self._groups_for(match.phrase.intent, script)
+        for rules, cue_sets in groups:
+            # asked once per message: no window of a rule can hold a cue the message lacks
+            mentioned = context.mentioned(cue_sets)
+            if mentioned:
+                found.extend(_data_hits(rules, sorted(mentioned), match, context))
         if context.quotes:
             quoted = context.quote_words(match.span)
             if quoted:  # a forwarded message may pass thanks on: only a short quotation vetoes
@@ -138,6 +140,17 @@ class Vetoes:
         if len(found) > 1:
             found.sort(key=lambda hit: not hit.hard)
         return found
+
+    def _groups_for(self, intent: str, script: str) -> list[tuple[list[CompiledVeto], CueSets]]:
+        """The rule groups for ``intent``'s phrases in a message in ``script``: the script's own rules, then
+        those for any script, each with its cues; worked out once per intent and script."""
+        groups = [
+            (self._rules[key], self._cue_sets[key])
+            for key in ((intent, script), (intent, ANY_SCRIPT))
+            if self._rules.get(key)
+        ]
+        self._groups[intent, script] = groups
+        return groups
 
 
 def _data_hits(
