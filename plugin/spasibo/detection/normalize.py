@@ -206,9 +206,8 @@ def tokenize(text: str, offset: int = 0, lowered_runs: list[str] | None = None) 
     if lowered_runs is None or (not text.isprintable() and _INVISIBLE_RE.search(text)):
         lowered_runs = runs(text)
     chunks = _CHUNK_TOKENS
-    if len(chunks) >= _CHUNK_TOKENS_MAX:  # the memo starts over between messages, never inside one
+    if len(chunks) >= _CHUNK_TOKENS_MAX:
         chunks.clear()
-        _CODE_CHUNKS.clear()
     tokens: list[Token] = []
     append = tokens.append
     new_token = tuple.__new__  # Token(...) goes through a Python-level __new__; this is the same tuple
@@ -222,17 +221,14 @@ def tokenize(text: str, offset: int = 0, lowered_runs: list[str] | None = None) 
         for word, first, last, kind in pieces:
             append(new_token(Token, (word, start + first, start + last, kind)))
         start += len(chunk) + 1
-    if not _CODE_CHUNKS.isdisjoint(lowered_runs):  # a number or code among the tokens (asked in C)
-        _mark_codes(tokens)
     return tokens
 
 
 _Pieces = tuple[tuple[str, int, int, Kind], ...]
-# a lower-case run of text between spaces -> its tokens (offsets within it); chat text repeats its words and
-# the marks glued to them ("спасибо!", "пожалуйста,")
+# a lower-case run of text between spaces -> its tokens (offsets within it), codes marked; chat text repeats
+# its words and the marks glued to them ("спасибо!", "пожалуйста,")
 _CHUNK_TOKENS: dict[str, _Pieces] = {}
 _CHUNK_TOKENS_MAX = 50_000
-_CODE_CHUNKS: set[str] = set()  # the remembered runs that hold a number or a code
 
 
 def _chunk_tokens(chunk: str) -> _Pieces:
@@ -265,9 +261,13 @@ def _chunk_tokens(chunk: str) -> _Pieces:
         elif punct:
             end = start + 1
             append((intern(punct), start, end, PUNCT))
-    if has_code:
-        _CODE_CHUNKS.add(chunk)
-    known = _CHUNK_TOKENS[chunk] = tuple(pieces)
+    if has_code:  # a code is glued to its neighbours, so never spans two runs: each run is marked on its own
+        glued = [Token(*piece) for piece in pieces]
+        _mark_codes(glued)
+        known: _Pieces = tuple(glued)
+    else:
+        known = tuple(pieces)
+    _CHUNK_TOKENS[chunk] = known
     return known
 
 
