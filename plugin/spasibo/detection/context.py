@@ -71,7 +71,7 @@ class MessageContext:
         self.quotes = _quoted_ranges(tokens) if _OPENING_RE.search(text) else []
         # comprehensions: for a message's few tokens they take less time than ``map`` and ``compress`` in C
         self._kinds = kinds = [token[3] for token in tokens]
-        self.word_positions = [at for at, kind in enumerate(kinds) if kind is not PUNCT and kind is not END]
+        self.word_positions = [at for at, kind in enumerate(kinds) if IS_WORD[kind]]
         self.words = [tokens[at][0] for at in self.word_positions]
         self.has_emoji = EMOJI in kinds
         self._spaced: str | None = None  # the words as ``cues.spaced`` joins them
