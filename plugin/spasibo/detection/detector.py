@@ -83,6 +83,9 @@ class GratitudeDetector:
         self._vetoes = Vetoes(self.packs, self.settings)
         self._closing = ClosingJudge(self.packs)
         self._min_scores: tuple[float, float] | None = None
+        # read per message: a pydantic model's attribute goes through its class's ``__getattr__`` hook first
+        self._max_text_chars = self.settings.max_text_chars
+        self._min_score = self.settings.min_score
 
     def detect(self, text: str) -> Verdict:
         """The verdict on one message: gratitude or another intent, closing, score, where, and why.
@@ -91,18 +94,20 @@ class GratitudeDetector:
         read as a head and a tail window and the verdict says ``truncated=True``.
         """
         found = self._find(text)
-        if isinstance(found, Verdict):
+        if not isinstance(found, tuple):  # the verdict (a pydantic class's isinstance costs more)
             return found
         matches, context, truncated = found
         gratitude = [m for m in matches if m.phrase.intent == GRATITUDE]
         if gratitude:
             candidate = self._candidate(gratitude, context, truncated)
             if isinstance(candidate, Candidate):
-                verdict = self._judged(candidate, self.judge(candidate))
+                judge = self.judge  # an attribute: ``self.judge(...)`` would look it up as a method, slowly
+                verdict = self._judged(candidate, judge(candidate))
             else:
                 match, hit = candidate
                 verdict = self._verdict(match, truncated, accepted=False, reason=hit.family, rule=hit.id)
-            if verdict.gratitude or len(gratitude) == len(matches):  # thanks, or no phrase of another intent
+            # no phrase of another intent, or thanks (asked second: a pydantic field costs more to read)
+            if len(gratitude) == len(matches) or verdict.gratitude:
                 return verdict
             others = [m for m in matches if m.phrase.intent != GRATITUDE]
             return self._other_intent(others, context, truncated) or verdict
@@ -114,7 +119,7 @@ class GratitudeDetector:
         """What the finder and the rules make of ``text`` for the judge, or None when no thanks-like
         phrase is found or a hard rule vetoes every one (used by training and ``--explain``)."""
         found = self._find(text)
-        if isinstance(found, Verdict):
+        if not isinstance(found, tuple):  # the verdict (a pydantic class's isinstance costs more)
             return None
         matches, context, truncated = found
         gratitude = [m for m in matches if m.phrase.intent == GRATITUDE]
@@ -124,7 +129,7 @@ class GratitudeDetector:
     def rule_hits(self, text: str) -> list[tuple[PhraseMatch, list[RuleHit]]]:
         """Every phrase found in ``text`` with every rule that fires on it (for explanations)."""
         found = self._find(text)
-        if isinstance(found, Verdict):
+        if not isinstance(found, tuple):  # the verdict (a pydantic class's isinstance costs more)
             return []
         matches, context, _ = found
         script = script_of_words(context.spaced())
@@ -135,14 +140,14 @@ class GratitudeDetector:
         if not isinstance(text, str):  # a host passing None or a number gets a verdict, not a crash
             text = "" if text is None else str(text)
         lowered_runs = None  # what the prefilter read, so the tokenizer need not split the text again
-        if self._prefilter is not None and len(text) <= self.settings.max_text_chars:
+        if self._prefilter is not None and len(text) <= self._max_text_chars:
             lowered_runs = self._prefilter.runs_to_read(text)
             if lowered_runs is None:
                 return _NOTHING
         tokens, windows = self._tokens(text, lowered_runs)
         truncated = len(windows) > 1
         found = self._matcher.find(tokens, text, windows)
-        min_score = self.settings.min_score
+        min_score = self._min_score
         matches = [m for m in found if m.score >= min_score]
         if not matches:
             return _TRUNCATED_NOTHING if truncated else _NOTHING
@@ -206,7 +211,7 @@ class GratitudeDetector:
         return self._min_scores
 
     def _judged(self, candidate: Candidate, judgement: Judgement) -> Verdict:
-        gratitude_min, closing_min = self.min_scores()
+        gratitude_min, closing_min = self._min_scores or self.min_scores()
         score = round_tenths(100.0 * judgement.gratitude)
         closing_score = round_tenths(100.0 * judgement.closing)
         accepted = score >= gratitude_min and judgement.rule is None
@@ -298,7 +303,7 @@ class GratitudeDetector:
     ) -> tuple[list[Token], list[tuple[int, int]]]:
         """The message's tokens and the ``[start, end)`` windows they come from: all of a short message,
         the head and tail windows of a long one (``lowered_runs`` as ``tokenize`` takes them, if known)."""
-        limit = self.settings.max_text_chars
+        limit = self._max_text_chars
         if len(text) <= limit:
             return tokenize(text, 0, lowered_runs), [(0, len(text))]
         window = self.settings.window_chars

@@ -56,6 +56,7 @@ _END_ITEMS = {"?": "?", "!": "!"}  # a sentence end reads as these, or as "."
 # of each phrase (the built-in packs: 315 phrases, so 1,260 entries), about 370 bytes an entry
 _MATCH_FEATURES: dict[tuple[str, str, str], tuple[str, str, str]] = {}
 _new_tuple = tuple.__new__
+_from_keys = dict.fromkeys  # a class method: ``dict.fromkeys(...)`` would be looked up unspecialised per call
 _RULE_NAMES: dict[str, str] = {}  # rule id -> its feature, "rule:<id>"
 _SCRIPT_NAMES: dict[str, str] = {}  # script -> its feature, "script:<script>"
 _MEMO_MATCHES = 4_096  # entries remembered before the memo starts over (at most about 1.5 MB)
@@ -127,8 +128,8 @@ def candidate_features(candidate: Candidate, config: FeatureConfig) -> Candidate
         CandidateFeatures,
         (
             list(others),
-            list(dict.fromkeys(pairwise(sequence))),
-            finder if len(matches) < 2 else list(dict.fromkeys(finder)),  # only a match's own ones repeat
+            list(_from_keys(pairwise(sequence))),
+            finder if len(matches) < 2 else list(_from_keys(finder)),  # only a match's own ones repeat
             list(words),
         ),
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
@@ -70,6 +71,7 @@ class LinearModel:
     summed: dict[str, complex] = field(init=False, repr=False, compare=False)
     unigrams: dict[str, complex] = field(init=False, repr=False, compare=False)
     bigrams: dict[tuple[str, str], complex] = field(init=False, repr=False, compare=False)
+    bias_sum: complex = field(init=False, repr=False, compare=False)  # ``bias`` as one complex number
 
     def __post_init__(self) -> None:
         summed = {name: complex(*pair) for name, pair in self.weights.items()}
@@ -86,6 +88,7 @@ class LinearModel:
         object.__setattr__(self, "summed", summed)
         object.__setattr__(self, "unigrams", unigrams)
         object.__setattr__(self, "bigrams", bigrams)
+        object.__setattr__(self, "bias_sum", complex(*self.bias))
 
     @classmethod
     def from_json(cls, payload: dict[str, Any]) -> LinearModel:
@@ -122,42 +125,66 @@ class LinearJudge:
     def __init__(self, model: LinearModel | None = None) -> None:
         self._model = model
         self._word_sums: _WordSums | None = None
+        self._lookups: _Lookups | None = None
 
     @cached_property  # after the first read a plain attribute, asked twice per candidate
     def model(self) -> LinearModel:
         """The model, read from the package on first use."""
         return builtin_model() if self._model is None else self._model
 
-    def raw_scores(self, candidate: Candidate) -> tuple[float, float]:
-        """The two heads' scores before calibration."""
+    def _lookups_of_model(self) -> _Lookups:
+        """What scoring reads of the model, taken once: on Python 3.11 the model's attributes, a cached
+        property and a dict's bound ``get`` are each read through the generic attribute lookup, a dozen
+        per candidate when read there."""
         model = self.model
         word_sums = self._word_sums
         if word_sums is None:
             word_sums = self._word_sums = _WordSums(model)
-        found = candidate_features(candidate, model.config)
+        for_gratitude, for_closing = model.calibration
+        self._lookups = lookups = (
+            model.config,
+            model.bias_sum,
+            model.unigrams.get,
+            model.bigrams.get,
+            model.summed.get,
+            word_sums.__getitem__,
+            for_gratitude.probability,
+            for_closing.probability,
+        )
+        return lookups
+
+    def raw_scores(self, candidate: Candidate) -> tuple[float, float]:
+        """The two heads' scores before calibration."""
+        total = self._raw_sum(candidate)
+        return total.real, total.imag
+
+    def _raw_sum(self, candidate: Candidate) -> complex:
+        """Both heads' raw scores as one complex number (gratitude + closing·i)."""
+        lookups = self._lookups or self._lookups_of_model()
+        config, total, unigram, bigram, finder, word_sum, _, _ = lookups
+        unigrams, bigrams, finder_features, words = candidate_features(candidate, config)
         # Both heads at once, as complex numbers, in the order ``found.features`` lists the features, then the
         # words (a floating-point sum depends on its order). Features the model lacks (None) and weights of
         # exactly zero are left out: adding zero to a sum that starts at the bias changes nothing (an exact
         # cancellation gives +0.0, never -0.0). Plain loops: for a few dozen features they take less time
         # than ``reduce`` over ``filter`` and ``chain`` in C, which call through a layer per feature.
-        total = complex(*model.bias)
-        for weight in map(model.unigrams.get, found.unigrams):
+        for weight in map(unigram, unigrams):
             if weight:
                 total += weight
-        for weight in map(model.bigrams.get, found.bigrams):
+        for weight in map(bigram, bigrams):
             if weight:
                 total += weight
-        for weight in map(model.summed.get, found.finder):
+        for weight in map(finder, finder_features):
             if weight:
                 total += weight
-        for word_weight in map(word_sums.__getitem__, found.words):
+        for word_weight in map(word_sum, words):
             if word_weight:
                 total += word_weight
-        return total.real, total.imag
+        return total
 
     def __call__(self, candidate: Candidate) -> Judgement:
-        gratitude, closing = self.raw_scores(candidate)
-        for_gratitude, for_closing = self.model.calibration
+        total = self._raw_sum(candidate)
+        lookups = self._lookups or self._lookups_of_model()
         # what ``Judgement(...)`` builds, with its fields set at once (a frozen dataclass's ``__init__`` sets
         # each through ``object.__setattr__``)
         judgement: Judgement = _new_object(Judgement)
@@ -165,8 +192,8 @@ class LinearJudge:
             judgement,
             "__dict__",
             {
-                "gratitude": for_gratitude.probability(gratitude),
-                "closing": for_closing.probability(closing),
+                "gratitude": lookups[6](total.real),
+                "closing": lookups[7](total.imag),
                 "judge": JUDGE_NAME,
                 "rule": None,
             },
@@ -194,6 +221,20 @@ class LinearJudge:
             )[:top]
             for index, head in enumerate((GRATITUDE, CLOSING))
         }
+
+
+# what ``LinearJudge`` reads of its model per candidate: the feature settings, the biases, the weight lookups
+# (unigrams, bigrams, the finder's features, a word's own sum) and the two calibrations
+_Lookups = tuple[
+    FeatureConfig,
+    complex,
+    Callable[[str], "complex | None"],
+    Callable[[tuple[str, str]], "complex | None"],
+    Callable[[str], "complex | None"],
+    Callable[[str], complex],
+    Callable[[float], float],
+    Callable[[float], float],
+]
 
 
 class _WordSums(dict[str, complex]):

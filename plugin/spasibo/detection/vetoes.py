@@ -121,7 +121,8 @@ class Vetoes:
         found: list[RuleHit] = []
         if context.asked_back(match.last):
             found.append(_ASKED_BACK_HIT)
-        if self._brand_names and _is_brand_name(match, context):
+        # only a phrase in Latin letters can be a brand name (asked here: most are not, and a call costs)
+        if self._brand_names and match.phrase.ascii and _is_brand_name(match, context):
             found.append(_BRAND_NAME_HIT)
         groups = self._groups.get((match.phrase.intent, script))
         if groups is None:
