@@ -184,7 +184,7 @@ class LinearJudge:
 
     def __call__(self, candidate: Candidate) -> Judgement:
         total = self._raw_sum(candidate)
-        lookups = self._lookups or self._lookups_of_model()
+        *_, gratitude_probability, closing_probability = self._lookups or self._lookups_of_model()
         # what ``Judgement(...)`` builds, with its fields set at once (a frozen dataclass's ``__init__`` sets
         # each through ``object.__setattr__``)
         judgement: Judgement = _new_object(Judgement)
@@ -192,8 +192,8 @@ class LinearJudge:
             judgement,
             "__dict__",
             {
-                "gratitude": lookups[6](total.real),
-                "closing": lookups[7](total.imag),
+                "gratitude": gratitude_probability(total.real),
+                "closing": closing_probability(total.imag),
                 "judge": JUDGE_NAME,
                 "rule": None,
             },
