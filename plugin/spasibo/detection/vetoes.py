@@ -177,8 +177,9 @@ def _data_hits(
 
 
 def _is_brand_name(match: PhraseMatch, context: MessageContext) -> bool:
-    """A Latin phrase written with capitals right after a Russian word ("конфет Merci") names a thing."""
-    if not match.phrase.ascii or match.reading != "exact":
+    """A Latin phrase written with capitals right after a Russian word ("конфет Merci") names a thing (the
+    caller asks only for a phrase written in Latin letters)."""
+    if match.reading != "exact":
         return False
     original = context.text[match.span[0] : match.span[1]]
     if original.islower():
