@@ -71,7 +71,6 @@ class LinearModel:
     summed: dict[str, complex] = field(init=False, repr=False, compare=False)
     unigrams: dict[str, complex] = field(init=False, repr=False, compare=False)
     bigrams: dict[tuple[str, str], complex] = field(init=False, repr=False, compare=False)
-    bias_sum: complex = field(init=False, repr=False, compare=False)  # ``bias`` as one complex number
 
     def __post_init__(self) -> None:
         summed = {name: complex(*pair) for name, pair in self.weights.items()}
@@ -88,7 +87,6 @@ class LinearModel:
         object.__setattr__(self, "summed", summed)
         object.__setattr__(self, "unigrams", unigrams)
         object.__setattr__(self, "bigrams", bigrams)
-        object.__setattr__(self, "bias_sum", complex(*self.bias))
 
     @classmethod
     def from_json(cls, payload: dict[str, Any]) -> LinearModel:
@@ -143,7 +141,7 @@ class LinearJudge:
         for_gratitude, for_closing = model.calibration
         self._lookups = lookups = (
             model.config,
-            model.bias_sum,
+            complex(*model.bias),  # both biases as one number, the sum's start
             model.unigrams.get,
             model.bigrams.get,
             model.summed.get,
