@@ -153,12 +153,11 @@ class LinearJudge:
 
     def raw_scores(self, candidate: Candidate) -> tuple[float, float]:
         """The two heads' scores before calibration."""
-        total = self._raw_sum(candidate)
+        total = self._raw_sum(candidate, self._lookups or self._lookups_of_model())
         return total.real, total.imag
 
-    def _raw_sum(self, candidate: Candidate) -> complex:
+    def _raw_sum(self, candidate: Candidate, lookups: _Lookups) -> complex:
         """Both heads' raw scores as one complex number (gratitude + closing·i)."""
-        lookups = self._lookups or self._lookups_of_model()
         config, total, unigram, bigram, finder, word_sum, _, _ = lookups
         unigrams, bigrams, finder_features, words = candidate_features(candidate, config)
         # Both heads at once, as complex numbers, in the order ``found.features`` lists the features, then the
@@ -181,8 +180,9 @@ class LinearJudge:
         return total
 
     def __call__(self, candidate: Candidate) -> Judgement:
-        total = self._raw_sum(candidate)
-        *_, gratitude_probability, closing_probability = self._lookups or self._lookups_of_model()
+        lookups = self._lookups or self._lookups_of_model()
+        total = self._raw_sum(candidate, lookups)
+        *_, gratitude_probability, closing_probability = lookups
         # what ``Judgement(...)`` builds, with its fields set at once (a frozen dataclass's ``__init__`` sets
         # each through ``object.__setattr__``)
         judgement: Judgement = _new_object(Judgement)
