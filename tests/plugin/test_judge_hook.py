@@ -19,7 +19,7 @@ from spasibo.detection.linear_judge import LinearJudge
 from spasibo.manager import BLOCK_PLUGINS_ENV, DISABLE_AUTOLOAD_ENV, get_plugin_manager
 from spasibo.settings import SpasiboSettings
 
-UNSURE = "Спасибо, теперь полгода буду отращивать"
+UNSURE = "ну спасибо"
 SURE = "Спасибо большое!"
 
 
