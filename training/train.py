@@ -24,8 +24,9 @@
    and not above ``MAX_MIN_SCORE``.
    The figures of each file judged that way, and of each kind pooled by threshold, go to
    ``training/report.json``.
-5. The shipped weights are fitted on every line, pruned below ``PRUNE``, rounded, and written to
-   ``plugin/spasibo/data/judge.json`` with sorted keys.
+5. The shipped weights are fitted on every line, pruned below ``PRUNE``, rounded to ``DIGITS`` decimals, and
+   written to ``plugin/spasibo/data/judge.json`` with sorted keys, laid out as the runtime reads them
+   (``linear_judge.weights_json``: each weight a whole number of ``10**-DIGITS``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from spasibo.detection.candidate import Candidate
 from spasibo.detection.detector import GratitudeDetector
 from spasibo.detection.evaluation import Scores
 from spasibo.detection.features import FeatureConfig, all_features, candidate_features
+from spasibo.detection.linear_judge import CLOSING, FORMAT, GRATITUDE, weights_json
 from spasibo.models import Verdict
 from training.corpora import GOEMO, ROOT, Line, load_split
 from training.evaluate import Figures, evaluate_verdicts
@@ -156,19 +158,17 @@ def platt(raw: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     return float(scaler.coef_[0][0]), float(scaler.intercept_[0])
 
 
-def head_json(
-    weights: np.ndarray, bias: float, names: list[str], scaling: tuple[float, float]
-) -> dict[str, Any]:
-    """One head as stored: bias, pruned and rounded weights, Platt parameters."""
-    kept = {
+def head_json(bias: float, scaling: tuple[float, float]) -> dict[str, Any]:
+    """One head's bias and Platt parameters as stored, rounded."""
+    return {"bias": round(bias, DIGITS), "platt": [round(scaling[0], DIGITS), round(scaling[1], DIGITS)]}
+
+
+def head_weights(weights: np.ndarray, names: list[str]) -> dict[str, float]:
+    """One head's weights as shipped: pruned, rounded, by feature name (the writers' own dropped)."""
+    return {
         name: round(float(w), DIGITS)
         for name, w in zip(names, weights, strict=True)
         if abs(w) >= PRUNE and not name.startswith(SOURCE)
-    }
-    return {
-        "bias": round(bias, DIGITS),
-        "platt": [round(scaling[0], DIGITS), round(scaling[1], DIGITS)],
-        "weights": dict(sorted(kept.items())),
     }
 
 
@@ -290,18 +290,18 @@ def build() -> tuple[dict[str, Any], dict[str, Any]]:
             min_scores[head] = precise_min_score(floors, floor=at_real)
 
     def payload_of(group: str) -> dict[str, Any]:
+        fits = {head: weights[head].get(group, weights[head][""]) for head in HEADS}
+        kept = {head: head_weights(fits[head][0], names) for head in HEADS}
         return {
-            "format": 1,
+            "format": FORMAT,
             "features": {
                 "char_min": CONFIG.char_min,
                 "char_max": CONFIG.char_max,
                 "word_window": CONFIG.word_window,
             },
             "min_scores": min_scores,
-            "heads": {
-                head: head_json(*weights[head].get(group, weights[head][""]), names, calibration[head])
-                for head in HEADS
-            },
+            "heads": {head: head_json(fits[head][1], calibration[head]) for head in HEADS},
+            "weights": weights_json(kept[GRATITUDE], kept[CLOSING], 10**DIGITS),
         }
 
     payload = payload_of("")
@@ -315,7 +315,7 @@ def build() -> tuple[dict[str, Any], dict[str, Any]]:
             "f1_rule": f1_rule["gratitude"],
             **{kind + "_precision": wanted for kind, wanted in sorted(PRECISION_FLOORS.items())},
         },
-        "weights_kept": {head: len(payload["heads"][head]["weights"]) for head in HEADS},
+        "weights_kept": {head: len(head_weights(weights[head][""][0], names)) for head in HEADS},
     }
     by_group: dict[str, list[Line]] = {}
     for line in [*split.train, *split.validation]:

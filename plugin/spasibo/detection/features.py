@@ -156,15 +156,17 @@ def _read(
 def word_features(word: str, config: FeatureConfig) -> list[str]:
     """The features one word brings wherever it stands: its unigram and its character n-grams (with ``<``
     and ``>`` marking its ends)."""
+    return [UNIGRAM + word, *char_ngrams(word, config)]
+
+
+def char_ngrams(word: str, config: FeatureConfig) -> list[str]:
+    """A word's character n-gram features, ``word_features`` without the unigram."""
     marked = f"<{word}>"
     size = len(marked)
     return [
-        UNIGRAM + word,
-        *(
-            "c:" + marked[start : start + n]
-            for n in range(config.char_min, min(config.char_max, size) + 1)
-            for start in range(size - n + 1)
-        ),
+        "c:" + marked[start : start + n]
+        for n in range(config.char_min, min(config.char_max, size) + 1)
+        for start in range(size - n + 1)
     ]
 
 

@@ -7,16 +7,25 @@ calibrated; plus the feature settings and the default thresholds chosen on valid
 The file is read on the first judgement, not at import. Both heads are scored in one pass: each feature
 maps to its pair of weights, and a word's own features (unigram, character n-grams) are summed once and
 remembered.
+
+The file's weights (format 2, ``weights_json``) are laid out as the runtime looks them up, so reading them is
+a few passes in C rather than a Python loop per feature: the words and marks of the unigrams and bigrams once,
+space-separated; the bigrams as pairs of their indices; every other feature by its full name; each weight a
+whole number of ``1/scale`` (the training rounds them to that), which parses faster than a decimal and gives
+the same float to the bit (IEEE division is correctly rounded, as reading the decimal is). Format 1 (a weight
+per name per head) is still read, slowly, for comparing with older judges.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
+from itertools import islice, repeat
+from operator import truediv
 from sys import intern
 from typing import Any
 
@@ -26,11 +35,12 @@ from spasibo.detection.features import (
     UNIGRAM,
     FeatureConfig,
     candidate_features,
-    word_features,
+    char_ngrams,
 )
 from spasibo.errors import ConfigError
 
 MODEL_RESOURCE = "data/judge.json"
+FORMAT = 2  # the model file's layout (``weights_json``); format 1 is read too
 JUDGE_NAME = "linear"
 GRATITUDE, CLOSING = "gratitude", "closing"
 _MEMO_WORDS = 50_000  # distinct words whose n-gram sums are remembered before the memo starts over
@@ -56,65 +66,188 @@ class Calibration:
 
 @dataclass(frozen=True)
 class LinearModel:
-    """Both heads (a pair of weights per feature, two biases, two calibrations) and their settings."""
+    """Both heads (a pair of weights per feature, two biases, two calibrations) and their settings.
+
+    The weights are held as the runtime sums them: each pair as one complex number (gratitude + closing·i),
+    whose addition adds the two parts as two floats would be added, so a sum in the same order is the same to
+    the bit; one small object to read per feature instead of a tuple and two floats. They are split by the
+    route each is looked up by: ``unigrams`` and ``bigrams`` keyed as ``CandidateFeatures`` holds them (the
+    item without its ``w:``, the bigram as a pair of items; a word's own unigram is looked up there too),
+    ``summed`` every other feature by its full name (the finder's and the character n-grams). Items and the
+    finder's names are interned, as the runtime's are, so a lookup finds its key by identity. ``weights``
+    gives them all by name as pairs, built when first asked (for ``explain``), not at load.
+    """
 
     config: FeatureConfig
-    weights: dict[str, tuple[float, float]]
     bias: tuple[float, float]
     calibration: tuple[Calibration, Calibration]
     min_scores: dict[str, float]
     meta: dict[str, Any]
-    # The weights again as the runtime sums them: each pair as one complex number (gratitude + closing·i),
-    # whose addition adds the two parts as two floats would be added, so a sum in the same order is the
-    # same to the bit; one small object to read per feature instead of a tuple and two floats. ``unigrams``
-    # and ``bigrams`` are keyed as ``CandidateFeatures`` holds them (the bigram as a pair of items).
-    summed: dict[str, complex] = field(init=False, repr=False, compare=False)
-    unigrams: dict[str, complex] = field(init=False, repr=False, compare=False)
-    bigrams: dict[tuple[str, str], complex] = field(init=False, repr=False, compare=False)
+    unigrams: dict[str, complex]
+    bigrams: dict[tuple[str, str], complex]
+    summed: dict[str, complex]
+    _by_name: dict[str, tuple[float, float]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
-    def __post_init__(self) -> None:
-        summed = {name: complex(*pair) for name, pair in self.weights.items()}
-        unigrams: dict[str, complex] = {}
-        bigrams: dict[tuple[str, str], complex] = {}
-        # names interned, as the runtime's words and feature names are: a lookup finds its key by identity
-        for name, weight in summed.items():
-            if name.startswith(UNIGRAM):
-                unigrams[intern(name[len(UNIGRAM) :])] = weight
-            elif name.startswith(BIGRAM):
-                left, space, right = name[len(BIGRAM) :].partition(" ")
-                if space and " " not in right:  # an item never holds a space
-                    bigrams[intern(left), intern(right)] = weight
-        object.__setattr__(self, "summed", summed)
-        object.__setattr__(self, "unigrams", unigrams)
-        object.__setattr__(self, "bigrams", bigrams)
+    @property
+    def weights(self) -> dict[str, tuple[float, float]]:
+        """Every feature's pair of weights (gratitude, closing) by the name the model file gives it."""
+        by_name = self._by_name
+        if by_name is None:
+            by_name = {name: (weight.real, weight.imag) for name, weight in self.summed.items()}
+            for item, weight in self.unigrams.items():
+                by_name[UNIGRAM + item] = (weight.real, weight.imag)
+            for (left, right), weight in self.bigrams.items():
+                by_name[f"{BIGRAM}{left} {right}"] = (weight.real, weight.imag)
+            object.__setattr__(self, "_by_name", by_name)
+        return by_name
 
     @classmethod
     def from_json(cls, payload: dict[str, Any]) -> LinearModel:
         """Build from the parsed model file; ``ConfigError`` naming what is wrong when malformed."""
+        version = payload.get("format") if isinstance(payload, dict) else None
+        if version not in (1, FORMAT):
+            raise ConfigError(
+                f"judge model file has format {version!r}; this spasibo reads formats 1 and {FORMAT} "
+                "(rebuild it with `make model`)"
+            )
         try:
             gratitude, closing = payload["heads"][GRATITUDE], payload["heads"][CLOSING]
-            weights: dict[str, tuple[float, float]] = {}
-            for name, weight in gratitude["weights"].items():
-                weights[intern(str(name))] = (float(weight), 0.0)
-            for name, weight in closing["weights"].items():
-                weights[intern(str(name))] = (weights.get(str(name), _NO_WEIGHT)[0], float(weight))
+            if version == 1:
+                unigrams, bigrams, summed = _tables_of_format_1(gratitude["weights"], closing["weights"])
+            else:
+                unigrams, bigrams, summed = _tables(payload["weights"])
             return cls(
                 FeatureConfig(**payload["features"]),
-                weights,
                 (float(gratitude["bias"]), float(closing["bias"])),
                 (Calibration(*map(float, gratitude["platt"])), Calibration(*map(float, closing["platt"]))),
                 {str(k): float(v) for k, v in payload["min_scores"].items()},
                 dict(payload.get("meta", {})),
+                unigrams,
+                bigrams,
+                summed,
             )
         except (KeyError, TypeError, ValueError, IndexError) as error:
             raise ConfigError(f"judge model file is malformed: {error!r}") from error
 
 
+_Tables = tuple[dict[str, complex], dict[tuple[str, str], complex], dict[str, complex]]
+
+
+def weights_json(gratitude: dict[str, float], closing: dict[str, float], scale: int) -> dict[str, Any]:
+    """Both heads' weights by feature name laid out as the model file (format 2) stores them; each weight
+    must be a whole number of ``1/scale`` (``ValueError`` otherwise). Deterministic: everything sorted.
+
+    ``items`` holds every unigram's item, then every other item a bigram names, space-separated (an item
+    never holds a space); ``unigrams`` the weights of the first items, in that order; ``bigrams`` each pair
+    as two indices into the items; ``named`` every other feature by its name. A weight a head lacks is 0."""
+    names = sorted(gratitude.keys() | closing.keys())
+    unigram_items = [name[len(UNIGRAM) :] for name in names if name.startswith(UNIGRAM)]
+    pairs = [tuple(name[len(BIGRAM) :].split(" ")) for name in names if name.startswith(BIGRAM)]
+    named = [name for name in names if not name.startswith((UNIGRAM, BIGRAM))]
+    if any(" " in item for item in unigram_items) or any(len(pair) != 2 for pair in pairs):
+        raise ValueError("an item of a unigram or bigram holds a space")
+    known = set(unigram_items)
+    items = unigram_items + sorted({item for pair in pairs for item in pair} - known)
+    index = {item: at for at, item in enumerate(items)}
+
+    def units(weights: dict[str, float], names: list[str]) -> list[int]:
+        whole = []
+        for name in names:
+            weight = weights.get(name, 0.0)
+            unit = round(weight * scale)
+            if unit / scale != weight:
+                raise ValueError(f"the weight of {name!r}, {weight!r}, is not a whole number of 1/{scale}")
+            whole.append(unit)
+        return whole
+
+    def heads(names: list[str]) -> dict[str, list[int]]:
+        return {GRATITUDE: units(gratitude, names), CLOSING: units(closing, names)}
+
+    return {
+        "scale": scale,
+        "items": " ".join(items),
+        "unigrams": heads([UNIGRAM + item for item in unigram_items]),
+        "bigrams": {
+            "left": [index[left] for left, _ in pairs],
+            "right": [index[right] for _, right in pairs],
+            **heads([f"{BIGRAM}{left} {right}" for left, right in pairs]),
+        },
+        "named": {"names": named, **heads(named)},
+    }
+
+
+def _tables(layout: dict[str, Any]) -> _Tables:
+    """The lookup tables of format 2's weights, built in C: no Python code runs per feature."""
+    scale = layout["scale"]
+    if type(scale) is not int or scale <= 0:
+        raise ValueError(f"scale must be a positive whole number, not {scale!r}")
+    items = list(map(intern, layout["items"].split(" ")))
+    unigram, bigram, named = layout["unigrams"], layout["bigrams"], layout["named"]
+    count = _length(unigram, GRATITUDE, CLOSING)
+    if count > len(items):
+        raise ValueError(f"{count} unigram weights for {len(items)} items")
+    left, right = bigram["left"], bigram["right"]
+    _length(bigram, "left", "right", GRATITUDE, CLOSING)
+    if left and min(min(left), min(right)) < 0:
+        raise ValueError("a bigram's item index is negative")
+    at = items.__getitem__
+    _length(named, "names", GRATITUDE, CLOSING)
+    return (
+        dict(zip(islice(items, count), _pairs(unigram, scale), strict=True)),
+        dict(zip(zip(map(at, left), map(at, right), strict=True), _pairs(bigram, scale), strict=True)),
+        dict(zip(map(intern, named["names"]), _pairs(named, scale), strict=True)),
+    )
+
+
+def _length(part: dict[str, Any], *keys: str) -> int:
+    """The common length of ``part``'s lists under ``keys`` (``ValueError`` when they differ)."""
+    lengths = {key: len(part[key]) for key in keys}
+    if len(set(lengths.values())) != 1:
+        raise ValueError(f"lists of different lengths: {lengths}")
+    return lengths[keys[0]]
+
+
+def _pairs(part: dict[str, Any], scale: int) -> Iterator[complex]:
+    """Each feature's two weights (whole numbers of ``1/scale``) as one complex number."""
+    return map(
+        complex,
+        map(truediv, part[GRATITUDE], repeat(scale)),
+        map(truediv, part[CLOSING], repeat(scale)),
+    )
+
+
+def _tables_of_format_1(gratitude: dict[str, Any], closing: dict[str, Any]) -> _Tables:
+    """The lookup tables of format 1's weights: a decimal per feature name, per head."""
+    pairs: dict[str, tuple[float, float]] = {}
+    for name, weight in gratitude.items():
+        pairs[str(name)] = (float(weight), 0.0)
+    for name, weight in closing.items():
+        pairs[str(name)] = (pairs.get(str(name), _NO_WEIGHT)[0], float(weight))
+    unigrams: dict[str, complex] = {}
+    bigrams: dict[tuple[str, str], complex] = {}
+    summed: dict[str, complex] = {}
+    for name, pair in pairs.items():
+        weight = complex(*pair)
+        if name.startswith(UNIGRAM):
+            unigrams[intern(name[len(UNIGRAM) :])] = weight
+        elif name.startswith(BIGRAM):
+            left, space, right = name[len(BIGRAM) :].partition(" ")
+            if not space or " " in right:  # an item never holds a space
+                raise ValueError(f"bigram {name!r} is not two items")
+            bigrams[intern(left), intern(right)] = weight
+        else:
+            summed[intern(name)] = weight
+    return unigrams, bigrams, summed
+
+
 @cache
 def builtin_model() -> LinearModel:
     """The model shipped in the package, read once."""
-    text = resources.files("spasibo").joinpath(MODEL_RESOURCE).read_text(encoding="utf-8")
-    return LinearModel.from_json(json.loads(text))
+    # bytes: ``json`` decodes them as UTF-8 itself, without the text mode's pass for line endings
+    data = resources.files("spasibo").joinpath(MODEL_RESOURCE).read_bytes()
+    return LinearModel.from_json(json.loads(data))
 
 
 class LinearJudge:
@@ -244,9 +377,15 @@ class _WordSums(dict[str, complex]):
         self._model = model
 
     def __missing__(self, word: str) -> complex:
-        weights = self._model.summed
-        total = 0j  # both heads (see ``LinearModel.summed``), summed in the order of ``word_features``
-        for feature in word_features(word, self._model.config):
+        model = self._model
+        # both heads (see ``LinearModel``), summed in the order of ``word_features``: the unigram, then the
+        # character n-grams
+        total = 0j
+        weight = model.unigrams.get(word)
+        if weight is not None:
+            total += weight
+        weights = model.summed
+        for feature in char_ngrams(word, model.config):
             weight = weights.get(feature)
             if weight is not None:
                 total += weight
