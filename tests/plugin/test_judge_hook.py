@@ -91,12 +91,22 @@ def hosted_model(monkeypatch: pytest.MonkeyPatch, example_plugins) -> Iterator[l
 
 def test_the_hosted_judge_example_asks_only_about_uncertain_thanks(hosted_model):
     app = app_with()
-    unsure = LinearJudge()(_candidate(UNSURE))
-    assert 0.2 <= unsure.gratitude <= 0.8, "pick another UNSURE text: the built-in judge is sure of this one"
+    from spasibo_hosted_judge import band
+
+    low, high = band()
+    unsure, sure = LinearJudge()(_candidate(UNSURE)), LinearJudge()(_candidate(SURE))
+    assert low <= unsure.gratitude <= high, "pick another UNSURE text: the built-in judge is sure of this one"
+    assert not low <= sure.gratitude <= high, "pick another SURE text: the built-in judge is unsure of it"
     verdict = app.verdict(UNSURE)
     assert (verdict.gratitude, verdict.judge, verdict.score) == (True, "hosted", 97.0)
     assert app.verdict(SURE).judge == "linear"
     assert hosted_model == [UNSURE]
+
+
+def test_the_hosted_judge_examples_band_is_set_by_the_environment(hosted_model, monkeypatch):
+    monkeypatch.setenv("SPASIBO_HOSTED_JUDGE_HIGH", "0.5")  # "ну спасибо" scores about 0.68: now outside
+    assert app_with().verdict(UNSURE).judge == "linear"
+    assert hosted_model == []
 
 
 def test_the_hosted_judge_example_falls_back_to_the_builtin_judge_when_the_service_is_down(
