@@ -4,7 +4,8 @@ A cue is a few words; a word ending in ``*`` matches any word starting with it (
 "испорченный"), one starting with ``*`` any word ending so ("*ите" matches "пришлите"). All cues of a set
 become one regular expression over the words joined by spaces, so a window is searched in a single pass
 (words never contain spaces): an ordered one that says where the longest cue is, and a trie-shaped one for
-the faster "is there any?".
+the faster "is there any?". Each expression is compiled when a question first needs it: compiling them all
+took about a fifth of the first verdict, and some are never asked.
 """
 
 from __future__ import annotations
@@ -84,14 +85,33 @@ class CueSet:
         either = "|".join(pattern for _, pattern in patterns)
         # Words are searched as " w1 w2 ...": a pattern opening with a literal space lets ``re`` jump from
         # word start to word start, where a look-behind would be tried at every character.
-        self._search = re.compile(rf" (?:{either})(?![^ ])") if patterns else None
-        self._cover = re.compile(rf"(?:{either})(?: (?:{either}))*") if patterns else None
+        self._either = either  # the cues as one alternation
+        self._search_re: re.Pattern[str] | None = None
+        self._cover_re: re.Pattern[str] | None = None
         # the same cues as a trie, for questions where only "is there one?" counts
         self.pieces = [pieces for pieces in split if pieces]  # each cue as regex pieces
         anywhere = trie_pattern(self.pieces)
         self.anywhere = anywhere  # the trie as a pattern string ("" when there are no cues)
-        self._exists = re.compile(rf" (?:{anywhere})(?![^ ])") if anywhere else None
+        self._exists_re: re.Pattern[str] | None = None
         self._openers: Openers | None = None
+
+    @property
+    def _search(self) -> re.Pattern[str] | None:
+        if self._search_re is None and self._either:
+            self._search_re = re.compile(rf" (?:{self._either})(?![^ ])")
+        return self._search_re
+
+    @property
+    def _cover(self) -> re.Pattern[str] | None:
+        if self._cover_re is None and self._either:
+            self._cover_re = re.compile(rf"(?:{self._either})(?: (?:{self._either}))*")
+        return self._cover_re
+
+    @property
+    def _exists(self) -> re.Pattern[str] | None:
+        if self._exists_re is None and self.anywhere:
+            self._exists_re = re.compile(rf" (?:{self.anywhere})(?![^ ])")
+        return self._exists_re
 
     def may_occur_in(self, words: Sequence[str]) -> bool:
         """False when no cue can occur in ``words``, since none can start at any of them (a word is asked
@@ -103,7 +123,7 @@ class CueSet:
         return self._openers.any_in(words)
 
     def __bool__(self) -> bool:
-        return self._search is not None
+        return bool(self._either)
 
     def occurs_in(self, words: Sequence[str]) -> bool:
         """True when some cue occurs in ``words`` (faster than ``find``, which also says where)."""
