@@ -29,6 +29,23 @@ def band(text: str) -> tuple[float, float]:
     return low, high
 
 
+def group_of(path: Path) -> str | None:
+    """The group of a file by the kind its name gives second (``w141_day_bakery.tsv`` → real proportions)."""
+    parts = path.stem.split("_")
+    kind = parts[1] if len(parts) > 1 else ""
+    return next((group for group, kinds in GROUPS.items() if kind in kinds), None)
+
+
+def asked_and_held(
+    judged: Sequence[tuple[float, bool]], cut: float, low: float, high: float
+) -> tuple[float, int, int]:
+    """For judged candidates (gratitude probability, is it thanks): the share of them in ``[low, high]``, and
+    how many of the mistakes at ``cut`` lie in the band, out of how many."""
+    mistakes = [p for p, thanks in judged if (p >= cut) != thanks]
+    asked = sum(low <= p <= high for p, _ in judged)
+    return asked / len(judged) if judged else 0.0, sum(low <= p <= high for p in mistakes), len(mistakes)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.band", description=__doc__)
     parser.add_argument("targets", nargs="+", type=Path, help="TSV files or folders of them")
@@ -40,8 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cut = detector.min_scores()[0] / 100
     judged: dict[str, list[tuple[float, bool]]] = {group: [] for group in GROUPS}
     for path in corpus_files(args.targets):
-        kind = path.name.split("_")[1] if "_" in path.name else ""
-        group = next((name for name, kinds in GROUPS.items() if kind in kinds), None)
+        group = group_of(path)
         if group is None:
             continue
         for line in read_lines(path):
@@ -50,14 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 judged[group].append((verdict.score / 100, line.thanks))
     print(f"the judge's default threshold: {cut:.2f}")
     for group, scores in judged.items():
-        mistakes = [(p, thanks) for p, thanks in scores if (p >= cut) != thanks]
-        print(f"{group}: {len(scores)} judged candidates, {len(mistakes)} mistakes at the threshold")
+        print(f"{group}: {len(scores)} judged candidates")
         for low, high in args.bands or [band(text) for text in DEFAULT_BANDS]:
-            asked = sum(low <= p <= high for p, _ in scores)
-            mended = sum(low <= p <= high for p, _ in mistakes)
-            share = asked / len(scores) if scores else 0.0
-            held = f"{mended}/{len(mistakes)}"
-            print(f"  {low:.2f}-{high:.2f}: asks {share:4.0%} of the candidates, holds {held} mistakes")
+            share, held, mistakes = asked_and_held(scores, cut, low, high)
+            asks = f"asks {share:4.0%} of the candidates"
+            print(f"  {low:.2f}-{high:.2f}: {asks}, holds {held}/{mistakes} mistakes at the threshold")
     return 0
 
 
