@@ -116,7 +116,7 @@ class CueSet:
     def may_occur_in(self, words: Sequence[str]) -> bool:
         """False when no cue can occur in ``words``, since none can start at any of them (a word is asked
         once, then remembered); True says only that a search must tell."""
-        if self._exists is None:
+        if not self.anywhere:
             return False
         if self._openers is None:
             self._openers = Openers(self.pieces)
