@@ -30,13 +30,8 @@ def test_a_band_is_two_probabilities_in_order():
         band.band("0.9-0.4")
 
 
-def test_the_script_measures_labelled_files(tmp_path, capsys):
-    day = tmp_path / "w1_day_salon.tsv"
-    day.write_text(
-        "text\tthanks\tclosing\tcategory\nСпасибо большое!\t1\t1\tpure_ru\n"
-        "ну спасибо, опять перенесли\t0\t0\tsarcasm\nзапишите на 15:00\t0\t0\tneutral\n",
-        encoding="utf-8",
-    )
+def test_the_script_measures_labelled_files(small_day, capsys):
+    day = small_day("w1_day_salon.tsv")
     assert band.main([str(day), "--band", "0-1"]) == 0
     out = capsys.readouterr().out
     assert "real proportions: 2 judged candidates" in out

@@ -50,12 +50,7 @@ def test_kinds_are_pooled_and_a_drop_in_one_is_reported():
     assert "| day | precision |" in compare.format_table(result)
 
 
-def test_the_shipped_judge_against_itself_shows_no_drop(tmp_path, capsys):
-    day = tmp_path / "f1_day.tsv"
-    day.write_text(
-        "text\tthanks\tclosing\tcategory\nСпасибо большое!\t1\t1\tpure_ru\n"
-        "ну спасибо, опять перенесли\t0\t0\tsarcasm\nзапишите на 15:00\t0\t0\tneutral\n",
-        encoding="utf-8",
-    )
+def test_the_shipped_judge_against_itself_shows_no_drop(small_day, capsys):
+    day = small_day("f1_day.tsv")
     assert compare.main([str(compare.MODEL_FILE), str(day)]) == 0
     assert "drops: none" in capsys.readouterr().out

@@ -86,10 +86,9 @@ class LinearModel:
     unigrams: dict[str, complex]
     bigrams: dict[tuple[str, str], complex]
     summed: dict[str, complex]
-    # set by ``__init__`` (a compiled class leaves a field with ``init=False`` undefined), filled by ``weights``
-    _by_name: dict[str, tuple[float, float]] | None = field(
-        default=None, repr=False, compare=False
-    )
+    # set by ``__init__`` (a compiled class leaves a field with ``init=False`` undefined), filled by
+    # ``weights``
+    _by_name: dict[str, tuple[float, float]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def weights(self) -> dict[str, tuple[float, float]]:
