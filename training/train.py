@@ -289,9 +289,11 @@ def build() -> tuple[dict[str, Any], dict[str, Any]]:
                 floors.append((probabilities[members], y[mask][members], wanted))
             min_scores[head] = precise_min_score(floors, floor=at_real)
 
+    shipped = {head: head_weights(weights[head][""][0], names) for head in HEADS}
+
     def payload_of(group: str) -> dict[str, Any]:
         fits = {head: weights[head].get(group, weights[head][""]) for head in HEADS}
-        kept = {head: head_weights(fits[head][0], names) for head in HEADS}
+        kept = shipped if group == "" else {head: head_weights(fits[head][0], names) for head in HEADS}
         return {
             "format": FORMAT,
             "features": {
@@ -315,17 +317,18 @@ def build() -> tuple[dict[str, Any], dict[str, Any]]:
             "f1_rule": f1_rule["gratitude"],
             **{kind + "_precision": wanted for kind, wanted in sorted(PRECISION_FLOORS.items())},
         },
-        "weights_kept": {head: len(head_weights(weights[head][""][0], names)) for head in HEADS},
+        "weights_kept": {head: len(shipped[head]) for head in HEADS},
     }
     by_group: dict[str, list[Line]] = {}
     for line in [*split.train, *split.validation]:
         by_group.setdefault(group_of(line), []).append(line)
-    return payload, cross_fitted_report(by_group, payload_of, split.kinds)
+    return payload, cross_fitted_report(by_group, payload_of, min_scores, split.kinds)
 
 
 def cross_fitted_report(
     by_group: dict[str, list[Line]],
     payload_of: Callable[[str], dict[str, Any]],
+    min_scores: dict[str, float],
     kinds: dict[str, list[str]],
 ) -> dict[str, Any]:
     """Figures of every group (a writer's file, a goemo slice) judged by the model fitted without it, with
@@ -345,7 +348,6 @@ def cross_fitted_report(
     ]
     merged["all"] = [pair for pairs in verdicts.values() for pair in pairs]
     report: dict[str, Any] = {name: _figures_json(evaluate_verdicts(pairs)) for name, pairs in merged.items()}
-    min_scores = payload_of("")["min_scores"]
     report["thresholds"] = {
         kind: [
             _cut(
