@@ -1,6 +1,6 @@
 """Comparing a candidate judge with the shipped one on labelled files, as a shipping decision needs:
-``python -m training.compare CANDIDATE.json [--baseline MODEL.json] [FILE_OR_FOLDER...]`` (by default the
-frozen set against the shipped weights).
+``python -m training.compare CANDIDATE.json [--baseline MODEL.json] [--min-score N] [FILE_OR_FOLDER...]`` (by
+default the frozen set against the shipped weights, each at its own default threshold).
 
 Both judges see the same lines, so their verdicts are paired line by line. A paired bootstrap (each file's
 lines drawn again with replacement, the same draw for both judges, ``DRAWS`` times from a fixed seed) gives
@@ -140,9 +140,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("candidate", type=Path, help="the candidate's model file (make model's output)")
     parser.add_argument("targets", nargs="*", type=Path, help=f"TSV files or folders (default {FROZEN})")
     parser.add_argument("--baseline", type=Path, default=MODEL_FILE, help="the model to compare with")
+    parser.add_argument(
+        "--min-score",
+        type=float,
+        help="judge both at this gratitude threshold (a rule's min_score) instead of each model's default",
+    )
     args = parser.parse_intermixed_args(argv)
     payloads = [json.loads(path.read_text(encoding="utf-8")) for path in (args.baseline, args.candidate)]
-    detectors = (detector_of(payloads[0]), detector_of(payloads[1]))
+    detectors = (detector_of(payloads[0], args.min_score), detector_of(payloads[1], args.min_score))
     files = {
         path.name: judge_file(read_lines(path), detectors) for path in corpus_files(args.targets or [FROZEN])
     }

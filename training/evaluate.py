@@ -3,13 +3,16 @@
 For each file (and all of them together) prints precision, recall and F1 of gratitude, closing accuracy
 among true thanks, accuracy per category, precision/recall by ``min_score`` (the rule setting a bot author
 raises for precision) and the expected calibration error (ECE, 10 bins) of the gratitude and the closing
-scores. ``--frozen`` measures ``training/data/frozen/``, the test set nothing was trained or tuned on.
+scores. ``--frozen`` measures ``training/data/frozen/``, the test set nothing was trained or tuned on;
+``--floors`` prints instead the ``floors.toml`` tables that the detector measured meets.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -106,6 +109,10 @@ def _describe_miss(line: Line, verdict: Verdict) -> str:
 
 FLOOR_NAMES = ("precision", "recall", "f1", "closing_accuracy")
 CEILING_NAMES = ("ece_gratitude", "ece_closing")
+FLOOR_MARGIN = (
+    0.01  # a floor is the figure less this, a ceiling the ECE plus CEILING_MARGIN, both to 2 places
+)
+CEILING_MARGIN = 0.02
 
 
 def floor_problems(name: str, figures: Figures, floors: dict[str, float]) -> list[str]:
@@ -121,6 +128,34 @@ def floor_problems(name: str, figures: Figures, floors: dict[str, float]) -> lis
         elif key not in (*FLOOR_NAMES, *CEILING_NAMES) and not key.startswith("category."):
             problems.append(f"{name}: unknown floor {key!r}")
     return problems
+
+
+def floors_toml(results: dict[str, Figures]) -> str:
+    """The ``floors.toml`` tables that a judge with these figures meets: one per file in natural order
+    (``f2_…`` before ``f10_…``; ``all`` last), each figure less ``FLOOR_MARGIN`` rounded down, each ECE plus
+    ``CEILING_MARGIN`` rounded up, to 2 places."""
+
+    def order(name: str) -> tuple[bool, list[int | str]]:
+        return name == "all", [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]
+
+    out = []
+    for name in sorted(results, key=order):
+        figures = results[name]
+        out.append("[all]" if name == "all" else f'["{name}"]')
+        out += [
+            f"{key} = {_hundredths(getattr(figures, key) - FLOOR_MARGIN, math.floor)}" for key in FLOOR_NAMES
+        ]
+        out += [
+            f"{key} = {_hundredths(getattr(figures, key) + CEILING_MARGIN, math.ceil)}"
+            for key in CEILING_NAMES
+        ]
+        out.append("")
+    return "\n".join(out)
+
+
+def _hundredths(value: float, rounding: Callable[[float], int]) -> str:
+    """``value`` rounded to 2 places by ``rounding`` (``math.floor`` or ``math.ceil``), as TOML writes it."""
+    return f"{rounding(round(value * 100, 6)) / 100:.2f}"
 
 
 def format_figures(name: str, figures: Figures) -> str:
@@ -153,6 +188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--frozen", action="store_true", help=f"measure {FROZEN}")
     parser.add_argument("--misses", action="store_true", help="list every message judged wrong")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--floors", action="store_true", help="print the floors.toml tables these figures meet (no header)"
+    )
     args = parser.parse_args(argv)
     files = corpus_files([*args.targets, *([FROZEN] if args.frozen else [])])
     if not files:
@@ -168,6 +206,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         results[path.name] = evaluate(lines, detect)
     if len(files) > 1:
         results["all"] = evaluate(everything, detect)
+    if args.floors:
+        print(floors_toml(results), end="")
+        return 0
     for name, figures in results.items():
         if args.json:
             continue

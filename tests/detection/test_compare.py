@@ -54,3 +54,12 @@ def test_the_shipped_judge_against_itself_shows_no_drop(small_day, capsys):
     day = small_day("f1_day.tsv")
     assert compare.main([str(compare.MODEL_FILE), str(day)]) == 0
     assert "drops: none" in capsys.readouterr().out
+
+
+def test_both_judges_are_compared_at_a_rules_min_score(small_day, capsys):
+    day = small_day("f1_day.tsv")
+    assert compare.main([str(compare.MODEL_FILE), str(day)]) == 0
+    assert "| day | precision | 1.000 | 1.000 |" in capsys.readouterr().out
+    # the sarcastic "ну спасибо, опять перенесли" scores about 11: at min_score 5 both judges heart it
+    assert compare.main([str(compare.MODEL_FILE), str(day), "--min-score", "5"]) == 0
+    assert "| day | precision | 0.500 | 0.500 |" in capsys.readouterr().out

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from training.corpora import FROZEN, read_lines
-from training.evaluate import Figures, evaluate, floor_problems
+from training.evaluate import Figures, evaluate, floor_problems, floors_toml
 
 from spasibo.detection import detect
 
@@ -56,3 +56,17 @@ def test_floors_for_a_missing_file_are_reported(tmp_path):
     assert all_problems(frozen_figures(tmp_path), {"night.tsv": {"f1": 0.9}}) == [
         "night.tsv: no such frozen file"
     ]
+
+
+def test_floors_written_from_a_judges_figures_are_met_by_them_in_natural_order(tmp_path, small_day):
+    two = "спасибо большое\t1\t1\tpure_ru\nну спасибо, опять\t1\t1\tsarcasm\n"
+    (tmp_path / "f10_day.tsv").write_text(two, encoding="utf-8")
+    small_day("f2_day.tsv")
+    figures = frozen_figures(tmp_path)
+    floors = tomllib.loads(floors_toml(figures))
+    assert list(floors) == ["f2_day.tsv", "f10_day.tsv", "all"]
+    assert all_problems(figures, floors) == []
+    recall = figures["f10_day.tsv"].recall  # 0.5: one of the two lines labelled thanks is hearted
+    assert recall - 0.02 < floors["f10_day.tsv"]["recall"] <= recall - 0.01
+    ece = figures["all"].ece_gratitude
+    assert ece + 0.02 <= floors["all"]["ece_gratitude"] < ece + 0.03
