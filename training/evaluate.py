@@ -109,9 +109,8 @@ def _describe_miss(line: Line, verdict: Verdict) -> str:
 
 FLOOR_NAMES = ("precision", "recall", "f1", "closing_accuracy")
 CEILING_NAMES = ("ece_gratitude", "ece_closing")
-FLOOR_MARGIN = (
-    0.01  # a floor is the figure less this, a ceiling the ECE plus CEILING_MARGIN, both to 2 places
-)
+# a floor is the figure less FLOOR_MARGIN, a ceiling the ECE plus CEILING_MARGIN, both to 2 places
+FLOOR_MARGIN = 0.01
 CEILING_MARGIN = 0.02
 
 
