@@ -79,6 +79,14 @@ def _counts(judged: Judged, rows: np.ndarray, which: int) -> np.ndarray:
     )
 
 
+def _pooled(
+    files: dict[str, Judged], rows: dict[str, np.ndarray], names: list[str], which: int
+) -> np.ndarray:
+    """The counts of ``names`` summed file by file (each file's own rows)."""
+    total: np.ndarray = np.stack([_counts(files[name], rows[name], which) for name in names]).sum(axis=0)
+    return total
+
+
 def _figures(counts: np.ndarray) -> dict[str, np.ndarray]:
     """Precision, recall, F1 and closing accuracy (among the true thanks) from summed counts."""
     tp, hearts, thanks, closing_right = (counts[i].astype(float) for i in range(4))
@@ -104,8 +112,8 @@ def compare(files: dict[str, Judged], draws: int = DRAWS, seed: int = SEED) -> d
     }
     result: dict[str, dict[str, Change]] = {}
     for group, names in groups.items():
-        point = [_figures(sum(_counts(files[n], whole[n], which) for n in names)) for which in (0, 1)]
-        spread = [_figures(sum(_counts(files[n], drawn[n], which) for n in names)) for which in (0, 1)]
+        point = [_figures(_pooled(files, whole, names, which)) for which in (0, 1)]
+        spread = [_figures(_pooled(files, drawn, names, which)) for which in (0, 1)]
         result[group] = {}
         for figure in FIGURES:
             low, high = np.percentile(spread[1][figure] - spread[0][figure], [2.5, 97.5])
