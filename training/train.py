@@ -66,6 +66,9 @@ STYLE_SCALE = 0.3
 STYLE_PREFIXES = ("len:", "pos:", "n:", "script:")
 PLACEHOLDERS = ("w:<T>", "w:<W>", "w:<N>")
 PRUNE = 0.01
+# The writer-consistency prior: each column but the sources weighs (1 − β) + β · c / mean(c), c how
+# consistently the feature points one way across the fit's source files (``consistency_scale``); β is fixed
+CONSISTENCY_BETA = 0.5
 SOURCE = "source:"  # the training-only feature naming a line's file
 DIGITS = 4
 # how far below the best out-of-writer quality the chosen threshold may be, to lean towards precision:
@@ -127,19 +130,42 @@ def is_style(name: str) -> bool:
     return name.startswith("w:") and name not in PLACEHOLDERS and not any(ch.isalnum() for ch in name[2:])
 
 
+def consistency_scale(x: csr_matrix, y: np.ndarray, files: np.ndarray, is_source: np.ndarray) -> np.ndarray:
+    """How much each column weighs for the writer-consistency prior, from a fit's own lines.
+
+    Within each source file a feature's evidence is ``A = Σ x · (y − the file's rate)`` over the file's lines:
+    what it says once the writer's share of positives is accounted for, as the source bias does. Its
+    consistency ``c = |Σ A| / (Σ |A| + 1)`` over the files is near 1 when the writers agree, near 0 when its
+    direction flips from writer to writer or it says little. The scale is ``(1 − β) + β · c / mean(c)``, the
+    mean over the features' occurrences, so the prior frees the cues many writers share and shrinks one
+    writer's idiom and the cues writers disagree on; the sources keep 1."""
+    names, index = np.unique(files, return_inverse=True)
+    rates = np.bincount(index, weights=y, minlength=len(names)) / np.bincount(index, minlength=len(names))
+    residual = y - rates[index]
+    by_file = csr_matrix((residual, (index, np.arange(len(y)))), shape=(len(names), len(y)))
+    evidence = (by_file @ x).toarray()
+    consistency = np.abs(evidence.sum(axis=0)) / (np.abs(evidence).sum(axis=0) + 1.0)
+    occurrences = np.asarray(x.getnnz(axis=0), dtype=float)
+    mean = float(consistency @ occurrences / max(1.0, occurrences.sum()))
+    scale = (1 - CONSISTENCY_BETA) + CONSISTENCY_BETA * consistency / max(mean, 1e-12)
+    return np.where(is_source, 1.0, scale)
+
+
 def choose_regularisation(
     is_char: np.ndarray,
     plain: np.ndarray,
+    prior: np.ndarray,
     x_train: csr_matrix,
     y_train: np.ndarray,
     x_val: csr_matrix,
     y_val: np.ndarray,
 ) -> Regularisation:
-    """The ``C`` and character scale of least validation log loss over ``C_GRID`` × ``CHAR_SCALES``."""
+    """The ``C`` and character scale of least validation log loss over ``C_GRID`` × ``CHAR_SCALES``, every
+    column also weighing its ``prior`` (the training lines' ``consistency_scale``)."""
     losses: dict[str, float] = {}
     best: tuple[float, float, float] | None = None
     for scale in CHAR_SCALES:
-        columns = diags(np.where(is_char, scale, plain))
+        columns = diags(np.where(is_char, scale, plain) * prior)
         train, val = x_train @ columns, x_val @ columns
         for c in C_GRID:
             model = LogisticRegression(C=c, max_iter=5000, solver="lbfgs").fit(train, y_train)
@@ -250,6 +276,7 @@ def _build() -> tuple[dict[str, Any], dict[str, Any]]:
     names = sorted(f for f, n in counts.items() if n >= MIN_COUNT)
     x = matrix(rows, {name: index for index, name in enumerate(names)})
     is_char = np.array([name.startswith("c:") for name in names])
+    is_source = np.array([name.startswith(SOURCE) for name in names])
     plain = np.where([is_style(name) for name in names], STYLE_SCALE, 1.0)  # every column but the n-grams
     in_validation = np.arange(len(lines)) >= len(candidates(split.train, finder))
     groups = np.array([group_of(line) for line in lines])
@@ -263,16 +290,20 @@ def _build() -> tuple[dict[str, Any], dict[str, Any]]:
         mask, y = _labels(head, lines)
         # 1. regularisation chosen on the validation split: writers and goemo ids the fit never saw
         train, val = mask & ~in_validation, mask & in_validation
-        fitted = choose_regularisation(is_char, plain, x[train], y[train], x[val], y[val])
+        prior = consistency_scale(x[train], y[train], groups[train], is_source)
+        fitted = choose_regularisation(is_char, plain, prior, x[train], y[train], x[val], y[val])
         char_columns = np.where(is_char, fitted.char_scale, plain)
         chosen[head] = {"C": fitted.c, "char_scale": fitted.char_scale, "validation_log_loss": fitted.losses}
         # 2. the shipped weights: every line
-        weights[head] = {"": _fit(x[mask], y[mask], fitted.c, char_columns)}
+        prior = consistency_scale(x[mask], y[mask], groups[mask], is_source)
+        weights[head] = {"": _fit(x[mask], y[mask], fitted.c, char_columns * prior)}
         # 3. cross-fitting: each group scored by a model fitted without it; calibration and threshold on those
         out_of_group = np.zeros(len(lines))
         for group in sorted(set(groups[mask].tolist())):
             held = groups == group
-            w, b = _fit(x[mask & ~held], y[mask & ~held], fitted.c, char_columns)
+            fold = mask & ~held
+            prior = consistency_scale(x[fold], y[fold], groups[fold], is_source)
+            w, b = _fit(x[fold], y[fold], fitted.c, char_columns * prior)
             weights[head][group] = (w, b)
             out_of_group[held] = x[held] @ w + b
         real = np.isin(groups[mask], [file for kind in REAL_KINDS for file in split.kinds[kind]])
