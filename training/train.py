@@ -8,7 +8,9 @@
    how much sarcasm that writer chose to write (a third of a forum writer's thanks-like lines, an eighth of
    real Reddit comments), so the words learn what tells sincere from insincere within a writer rather than
    which writer's style comes with more sarcasm. Runtime never sees a source; the shipped model drops
-   those weights and judges every message as from an unknown writer, as cross-fitting does.
+   those weights and judges every message as from an unknown writer, as cross-fitting does. Every fit
+   also weighs each column by how consistently its feature points one way across that fit's own source
+   files (``consistency_scale``, the writer-consistency prior): cues many writers share weigh more.
 3. Each head's regularisation (``C_GRID`` × ``CHAR_SCALES``: how much the many character n-grams weigh
    against the words) is chosen by log loss on the validation split of ``training/split.toml`` (whole
    held-out writer files and a goemo slice by id), fitting on the rest.
@@ -245,10 +247,11 @@ def _labels(head: str, lines: Sequence[Line]) -> tuple[np.ndarray, np.ndarray]:
     return np.array([line.thanks for line in lines]), np.array([int(line.closing) for line in lines])
 
 
-def _fit(x: csr_matrix, y: np.ndarray, c: float, char_columns: np.ndarray) -> tuple[np.ndarray, float]:
-    """One head fitted with its chosen ``C`` and character scale: weights per feature (scaled back), bias."""
-    model = LogisticRegression(C=c, max_iter=5000, solver="lbfgs").fit(x @ diags(char_columns), y)
-    return model.coef_[0] * char_columns, float(model.intercept_[0])
+def _fit(x: csr_matrix, y: np.ndarray, c: float, columns: np.ndarray) -> tuple[np.ndarray, float]:
+    """One head fitted with its chosen ``C``, each column weighing ``columns`` (the character scale, the style
+    scale and the fit's consistency prior): weights per feature (scaled back), bias."""
+    model = LogisticRegression(C=c, max_iter=5000, solver="lbfgs").fit(x @ diags(columns), y)
+    return model.coef_[0] * columns, float(model.intercept_[0])
 
 
 def group_of(line: Line) -> str:
