@@ -3,7 +3,11 @@
 1. The finder and the rules turn every labelled line into a candidate (lines with no thanks-like phrase,
    or vetoed by a hard rule, never reach the judge and are not training examples).
 2. Features (``spasibo.detection.features``) seen at least ``MIN_COUNT`` times form the vocabulary; each head
-   is an L2 logistic regression: gratitude on every candidate, closing on the candidates that are thanks.
+   is an L2 logistic regression: gratitude on every candidate, multinomial over sincere and each of
+   ``REASONS`` a line is not thanks (from its category: sarcasm, negated, any other), scored as the log odds
+   of sincere against them all; closing, binary, on the candidates that are thanks. The reasons let each
+   kind of insincere thanks have its own cues, where one binary head had to find a single direction for
+   irony, negation and the rest together.
    In training only, every line also carries its source file (``source:<file>``): a bias per writer absorbs
    how much sarcasm that writer chose to write (a third of a forum writer's thanks-like lines, an eighth of
    real Reddit comments), so the words learn what tells sincere from insincere within a writer rather than
@@ -35,14 +39,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix, diags
+from scipy.special import logsumexp
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 from threadpoolctl import threadpool_limits
@@ -68,6 +75,10 @@ STYLE_SCALE = 0.3
 STYLE_PREFIXES = ("len:", "pos:", "n:", "script:")
 PLACEHOLDERS = ("w:<T>", "w:<W>", "w:<N>")
 PRUNE = 0.01
+# the reasons a thanks-like line is not thanks, each a class of the gratitude head: a line's category when it
+# is one of these, else the last
+REASONS = ("sarcasm", "negated", "other")
+FIT_PROCESSES = 2  # the cross-fitting folds are fitted this many at a time
 # The writer-consistency prior: each column but the sources weighs (1 − β) + β · c / mean(c), c how
 # consistently the feature points one way across the fit's source files (``consistency_scale``); β is fixed
 CONSISTENCY_BETA = 0.5
@@ -154,6 +165,7 @@ def consistency_scale(x: csr_matrix, y: np.ndarray, files: np.ndarray, is_source
 
 
 def choose_regularisation(
+    head: str,
     is_char: np.ndarray,
     plain: np.ndarray,
     prior: np.ndarray,
@@ -162,16 +174,18 @@ def choose_regularisation(
     x_val: csr_matrix,
     y_val: np.ndarray,
 ) -> Regularisation:
-    """The ``C`` and character scale of least validation log loss over ``C_GRID`` × ``CHAR_SCALES``, every
-    column also weighing its ``prior`` (the training lines' ``consistency_scale``)."""
+    """The ``C`` and character scale of least validation log loss (of ``head``'s yes, sincere thanks or
+    closing) over ``C_GRID`` × ``CHAR_SCALES``, every column also weighing its ``prior`` (the training
+    lines' ``consistency_scale``)."""
     losses: dict[str, float] = {}
     best: tuple[float, float, float] | None = None
     for scale in CHAR_SCALES:
-        columns = diags(np.where(is_char, scale, plain) * prior)
-        train, val = x_train @ columns, x_val @ columns
+        columns = np.where(is_char, scale, plain) * prior
         for c in C_GRID:
-            model = LogisticRegression(C=c, max_iter=5000, solver="lbfgs").fit(train, y_train)
-            loss = float(log_loss(y_val, model.predict_proba(val)[:, 1], labels=[0, 1]))
+            weights, bias = _fit(x_train, y_train, c, columns)
+            loss = float(
+                log_loss(yes(head, y_val), _probability(raw_scores(x_val, weights, bias)), labels=[0, 1])
+            )
             losses[f"C={c} char_scale={scale}"] = round(loss, 4)
             if best is None or loss < best[0]:
                 best = (loss, c, scale)
@@ -187,13 +201,17 @@ def platt(raw: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     return float(scaler.coef_[0][0]), float(scaler.intercept_[0])
 
 
-def head_json(bias: float, scaling: tuple[float, float]) -> dict[str, Any]:
-    """One head's bias and Platt parameters as stored, rounded."""
-    return {"bias": round(bias, DIGITS), "platt": [round(scaling[0], DIGITS), round(scaling[1], DIGITS)]}
+def head_json(bias: np.ndarray, scaling: tuple[float, float], *, reasons: bool) -> dict[str, Any]:
+    """One head's bias (gratitude: one per reason) and Platt parameters as stored, rounded."""
+    biases = [round(float(b), DIGITS) for b in bias]
+    return {
+        "bias": biases if reasons else biases[0],
+        "platt": [round(scaling[0], DIGITS), round(scaling[1], DIGITS)],
+    }
 
 
-def head_weights(weights: np.ndarray, names: list[str]) -> dict[str, float]:
-    """One head's weights as shipped: pruned, rounded, by feature name (the writers' own dropped)."""
+def field_weights(weights: np.ndarray, names: list[str]) -> dict[str, float]:
+    """One field's weights as shipped: pruned, rounded, by feature name (the writers' own dropped)."""
     return {
         name: round(float(w), DIGITS)
         for name, w in zip(names, weights, strict=True)
@@ -240,23 +258,105 @@ def precise_min_score(scored: Sequence[tuple[np.ndarray, np.ndarray, float]], *,
 HEADS = ("gratitude", "closing")
 
 
+def reason_of(line: Line) -> int:
+    """The gratitude class of a line: 0 sincere thanks, else 1 + the index of its reason in ``REASONS``."""
+    if line.thanks:
+        return 0
+    return 1 + (REASONS.index(line.category) if line.category in REASONS else len(REASONS) - 1)
+
+
 def _labels(head: str, lines: Sequence[Line]) -> tuple[np.ndarray, np.ndarray]:
-    """Which lines a head learns from (every candidate; closing: the thanks) and their labels."""
+    """Which lines a head learns from (every candidate; closing: the thanks) and their labels (gratitude:
+    ``reason_of``; closing: 1 when it closes, else 0)."""
     if head == "gratitude":
-        return np.ones(len(lines), dtype=bool), np.array([int(line.thanks) for line in lines])
+        return np.ones(len(lines), dtype=bool), np.array([reason_of(line) for line in lines])
     return np.array([line.thanks for line in lines]), np.array([int(line.closing) for line in lines])
 
 
-def _fit(x: csr_matrix, y: np.ndarray, c: float, columns: np.ndarray) -> tuple[np.ndarray, float]:
+def yes(head: str, labels: np.ndarray) -> np.ndarray:
+    """A head's yes (sincere thanks: class 0 of ``reason_of``; closing: 1) as 1, else 0."""
+    said: np.ndarray = (labels == (0 if head == GRATITUDE else 1)).astype(int)
+    return said
+
+
+def raw_scores(x: csr_matrix, weights: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """The log odds of each row's yes, as the runtime scores it (``linear_judge``): a multinomial head's
+    ``−log Σ exp`` of each reason's logit minus sincere's; a binary head's one field."""
+    fields = np.asarray(x @ weights.T) + bias
+    raw: np.ndarray = -logsumexp(fields, axis=1) if len(weights) > 1 else fields[:, 0]
+    return raw
+
+
+def _probability(raw: np.ndarray) -> np.ndarray:
+    probability: np.ndarray = 1 / (1 + np.exp(-raw))
+    return probability
+
+
+def _fit(x: csr_matrix, y: np.ndarray, c: float, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One head fitted with its chosen ``C``, each column weighing ``columns`` (the character scale, the style
-    scale and the fit's consistency prior): weights per feature (scaled back), bias."""
+    scale and the fit's consistency prior): per field (every class but 0) each feature's weight for the
+    class's logit minus class 0's (scaled back), and the same difference of biases. Two classes: one field,
+    the log odds of class 1."""
     model = LogisticRegression(C=c, max_iter=5000, solver="lbfgs").fit(x @ diags(columns), y)
-    return model.coef_[0] * columns, float(model.intercept_[0])
+    coef, intercept = model.coef_, model.intercept_
+    if coef.shape[0] == 1:  # scikit-learn's binary fit: the log odds of its class 1
+        return coef * columns, intercept
+    return (coef[1:] - coef[0]) * columns, intercept[1:] - intercept[0]
 
 
 def group_of(line: Line) -> str:
     """The cross-fitting group of a line: the file it comes from (a writer, goemo, dev, extra)."""
     return line.source
+
+
+@dataclass(frozen=True)
+class Head:
+    """What every fit of one head needs: its lines, their labels, its column scales (before the prior) and
+    its ``C``."""
+
+    mask: np.ndarray
+    labels: np.ndarray
+    columns: np.ndarray
+    c: float
+
+
+# what a fitting process shares: the feature matrix, each line's group, which columns are sources, the heads
+_shared: tuple[csr_matrix, np.ndarray, np.ndarray, dict[str, Head]] | None = None
+
+
+def _share(x: csr_matrix, groups: np.ndarray, is_source: np.ndarray, heads: dict[str, Head]) -> None:
+    global _shared
+    _shared = (x, groups, is_source, heads)
+
+
+def fit_without(task: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """A head (``task[0]``) fitted on its lines outside one group (``task[1]``; ``""``: on all its lines),
+    with the consistency prior of those lines. On one BLAS thread, in a fitting process (``fits``)."""
+    assert _shared is not None
+    x, groups, is_source, heads = _shared
+    head = heads[task[0]]
+    lines = head.mask & (groups != task[1])
+    prior = consistency_scale(x[lines], yes(task[0], head.labels[lines]), groups[lines], is_source)
+    with threadpool_limits(limits=1):
+        return _fit(x[lines], head.labels[lines], head.c, head.columns * prior)
+
+
+def fits(
+    tasks: list[tuple[str, str]],
+    x: csr_matrix,
+    groups: np.ndarray,
+    is_source: np.ndarray,
+    heads: dict[str, Head],
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``fit_without`` of every task, in ``FIT_PROCESSES`` processes (each fit is independent and
+    deterministic, so the result is what one process gives)."""
+    with ProcessPoolExecutor(
+        FIT_PROCESSES,
+        mp_context=multiprocessing.get_context("spawn"),  # not fork: the calling process may hold threads
+        initializer=_share,
+        initargs=(x, groups, is_source, heads),
+    ) as pool:
+        return list(pool.map(fit_without, tasks))
 
 
 def build() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -284,31 +384,33 @@ def _build() -> tuple[dict[str, Any], dict[str, Any]]:
     in_validation = np.arange(len(lines)) >= len(candidates(split.train, finder))
     groups = np.array([group_of(line) for line in lines])
     chosen: dict[str, Any] = {}
-    weights: dict[str, dict[str, tuple[np.ndarray, float]]] = {}  # head -> group ("" = all) -> fit
+    heads: dict[str, Head] = {}
+    for head in HEADS:
+        # 1. regularisation chosen on the validation split: writers and goemo ids the fit never saw
+        mask, y = _labels(head, lines)
+        train, val = mask & ~in_validation, mask & in_validation
+        prior = consistency_scale(x[train], yes(head, y[train]), groups[train], is_source)
+        fitted = choose_regularisation(head, is_char, plain, prior, x[train], y[train], x[val], y[val])
+        chosen[head] = {"C": fitted.c, "char_scale": fitted.char_scale, "validation_log_loss": fitted.losses}
+        heads[head] = Head(mask, y, np.where(is_char, fitted.char_scale, plain), fitted.c)
+    # 2. the shipped weights (every line) and 3. cross-fitting: each group scored by a model fitted without it
+    tasks = [
+        (head, group) for head in HEADS for group in ["", *sorted(set(groups[heads[head].mask].tolist()))]
+    ]
+    weights: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {head: {} for head in HEADS}
+    for (head, group), fit in zip(tasks, fits(tasks, x, groups, is_source, heads), strict=True):
+        weights[head][group] = fit
     calibration: dict[str, tuple[float, float]] = {}
     min_scores: dict[str, float] = {}
     f1_rule: dict[str, float] = {}
     cross_fitted_loss: dict[str, float] = {}
     for head in HEADS:
-        mask, y = _labels(head, lines)
-        # 1. regularisation chosen on the validation split: writers and goemo ids the fit never saw
-        train, val = mask & ~in_validation, mask & in_validation
-        prior = consistency_scale(x[train], y[train], groups[train], is_source)
-        fitted = choose_regularisation(is_char, plain, prior, x[train], y[train], x[val], y[val])
-        char_columns = np.where(is_char, fitted.char_scale, plain)
-        chosen[head] = {"C": fitted.c, "char_scale": fitted.char_scale, "validation_log_loss": fitted.losses}
-        # 2. the shipped weights: every line
-        prior = consistency_scale(x[mask], y[mask], groups[mask], is_source)
-        weights[head] = {"": _fit(x[mask], y[mask], fitted.c, char_columns * prior)}
-        # 3. cross-fitting: each group scored by a model fitted without it; calibration and threshold on those
+        mask, y = heads[head].mask, yes(head, heads[head].labels)
         out_of_group = np.zeros(len(lines))
-        for group in sorted(set(groups[mask].tolist())):
-            held = groups == group
-            fold = mask & ~held
-            prior = consistency_scale(x[fold], y[fold], groups[fold], is_source)
-            w, b = _fit(x[fold], y[fold], fitted.c, char_columns * prior)
-            weights[head][group] = (w, b)
-            out_of_group[held] = x[held] @ w + b
+        for group, (w, b) in weights[head].items():
+            if group:
+                held = groups == group
+                out_of_group[held] = raw_scores(x[held], w, b)
         real = np.isin(groups[mask], [file for kind in REAL_KINDS for file in split.kinds[kind]])
         # the gratitude probability is the one of real traffic: Platt on the out-of-writer scores of the
         # sources written at real proportions, not of writers asked for a third of their thanks insincere
@@ -316,7 +418,7 @@ def _build() -> tuple[dict[str, Any], dict[str, Any]]:
         calibrated = real if head == "gratitude" else np.ones(len(real), dtype=bool)
         scaling = platt(out_of_group[mask][calibrated], y[mask][calibrated])
         calibration[head] = scaling
-        probabilities = 1 / (1 + np.exp(-(scaling[0] * out_of_group[mask] + scaling[1])))
+        probabilities = _probability(scaling[0] * out_of_group[mask] + scaling[1])
         cross_fitted_loss[head] = round(float(log_loss(y[mask], probabilities, labels=[0, 1])), 4)
         min_scores[head] = best_min_score(
             probabilities, y[mask], accuracy=head == "closing", slack=SLACK[head]
@@ -330,11 +432,17 @@ def _build() -> tuple[dict[str, Any], dict[str, Any]]:
                 floors.append((probabilities[members], y[mask][members], wanted))
             min_scores[head] = precise_min_score(floors, floor=at_real)
 
-    shipped = {head: head_weights(weights[head][""][0], names) for head in HEADS}
+    def fields_of(group: str) -> dict[str, dict[str, float]]:
+        gratitude = weights[GRATITUDE].get(group, weights[GRATITUDE][""])[0]
+        closing = weights[CLOSING].get(group, weights[CLOSING][""])[0]
+        return {
+            **{reason: field_weights(w, names) for reason, w in zip(REASONS, gratitude, strict=True)},
+            CLOSING: field_weights(closing[0], names),
+        }
+
+    shipped = fields_of("")
 
     def payload_of(group: str) -> dict[str, Any]:
-        fits = {head: weights[head].get(group, weights[head][""]) for head in HEADS}
-        kept = shipped if group == "" else {head: head_weights(fits[head][0], names) for head in HEADS}
         return {
             "format": FORMAT,
             "features": {
@@ -343,8 +451,16 @@ def _build() -> tuple[dict[str, Any], dict[str, Any]]:
                 "word_window": CONFIG.word_window,
             },
             "min_scores": min_scores,
-            "heads": {head: head_json(fits[head][1], calibration[head]) for head in HEADS},
-            "weights": weights_json(kept[GRATITUDE], kept[CLOSING], 10**DIGITS),
+            "reasons": list(REASONS),
+            "heads": {
+                head: head_json(
+                    weights[head].get(group, weights[head][""])[1],
+                    calibration[head],
+                    reasons=head == GRATITUDE,
+                )
+                for head in HEADS
+            },
+            "weights": weights_json(shipped if group == "" else fields_of(group), 10**DIGITS),
         }
 
     payload = payload_of("")
@@ -358,7 +474,7 @@ def _build() -> tuple[dict[str, Any], dict[str, Any]]:
             "f1_rule": f1_rule["gratitude"],
             **{kind + "_precision": wanted for kind, wanted in sorted(PRECISION_FLOORS.items())},
         },
-        "weights_kept": {head: len(shipped[head]) for head in HEADS},
+        "weights_kept": {name: len(kept) for name, kept in shipped.items()},
     }
     by_group: dict[str, list[Line]] = {}
     for line in [*split.train, *split.validation]:

@@ -197,39 +197,33 @@ def test_the_judges_names_are_the_models_own_strings():
     assert all(id(item) in pairs for item in bigram_items)
 
 
-def test_the_judges_raw_scores_are_the_pairwise_sums_to_the_bit():
-    """The judge sums both heads at once as complex numbers; each part must be the float sum of that head's
-    weights in the order the features are listed (unigrams, bigrams, the finder's, then each word's own,
-    summed per word), exactly as adding the two floats of each pair would give."""
+def test_the_judges_raw_scores_are_the_exact_sums_of_its_whole_number_weights():
+    """The judge sums every field at once as packed integers; each field must be the exact sum of that
+    field's weights (whole numbers of ``1/scale``) over the features listed (unigrams, bigrams, the
+    finder's, then each word's own), and the gratitude score the log odds of sincere against the reasons."""
     from training.corpora import read_lines, training_files
 
     from spasibo.detection.features import candidate_features, word_features
+    from spasibo.detection.linear_judge import log_odds
 
     detector = default_detector()
     judge = detector.judge
     model = judge.model
+    scale = model.scale
     checked = 0
     for line in (line for path in training_files() for line in read_lines(path)):
         candidate = detector.candidate(line.text)
         if candidate is None:
             continue
         found = candidate_features(candidate, model.config)
-        gratitude, closing = model.bias
-        for feature in found.features:
-            pair = model.weights.get(feature)
-            if pair is not None:
-                gratitude += pair[0]
-                closing += pair[1]
-        for word in found.words:
-            word_gratitude = word_closing = 0.0
-            for feature in word_features(word, model.config):
-                pair = model.weights.get(feature)
-                if pair is not None:
-                    word_gratitude += pair[0]
-                    word_closing += pair[1]
-            gratitude += word_gratitude
-            closing += word_closing
-        assert judge.raw_scores(candidate) == (gratitude, closing)
+        features = [*found.features, *(f for word in found.words for f in word_features(word, model.config))]
+        units = [round(value * scale) for value in model.values(model.bias)]
+        for feature in features:
+            for field, value in enumerate(model.weights.get(feature, ())):
+                units[field] += round(value * scale)
+        sums = judge.field_sums(candidate)
+        assert sums == tuple(unit / scale for unit in units)
+        assert judge.raw_scores(candidate) == (log_odds(sums[:-1]), sums[-1])
         checked += 1
     assert checked > 10_000
 
