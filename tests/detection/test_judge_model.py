@@ -198,3 +198,25 @@ def broken(change: str) -> dict[str, Any]:
 def test_a_malformed_model_file_is_a_config_error_saying_what_is_wrong(change, message):
     with pytest.raises(ConfigError, match=message):
         LinearModel.from_json(broken(change))
+
+
+def test_a_features_push_on_gratitude_is_its_pull_on_the_log_odds_at_this_message():
+    """With several reasons a feature's push is ``−Σ shareₖ · wₖ``: how the log odds move per unit of it
+    at this message, each reason weighing its share of the chance that the message is not thanks."""
+    from spasibo.detection.detector import GratitudeDetector
+    from spasibo.detection.linear_judge import LinearJudge
+
+    judge = LinearJudge(LinearModel.from_json(small_model_payload()))
+    candidate = GratitudeDetector(judge=judge).candidate("Спасибо большое за всё")
+    assert candidate is not None
+    shares = judge.reason_shares(candidate)
+    assert list(shares) == ["sarcasm", "negated", "other"]
+    assert sum(shares.values()) == pytest.approx(1.0)
+    pushes = dict(judge.explain(candidate, top=50)["gratitude"])
+    assert pushes["w:<T>"] == pytest.approx(2.5 * shares["sarcasm"])
+    assert pushes["p:спасибо большое"] == pytest.approx(1.1016 * shares["sarcasm"])
+    # the same as the log odds' own slope along the sarcasm field
+    *reasons, _ = judge.field_sums(candidate)
+    step = 1e-6
+    slope = (log_odds([reasons[0] + step, *reasons[1:]]) - log_odds(reasons)) / step
+    assert -slope == pytest.approx(shares["sarcasm"], rel=1e-4)

@@ -171,3 +171,14 @@ def test_the_precision_rule_takes_the_lowest_cut_every_floored_kind_allows():
     assert train.precise_min_score([days, mixed], floor=56) == 76
     never = (scores, np.zeros(5, dtype=int), 0.5)  # no cut reaches it: the least shortfall, the first cut
     assert train.precise_min_score([never], floor=56) == 56
+
+
+def test_the_recall_rule_takes_the_highest_cut_every_recall_floor_allows():
+    scores = np.array([0.95, 0.85, 0.75, 0.65, 0.55])
+    labels = np.array([1, 1, 1, 1, 0])
+    # 4 thanks among the candidates, 5 in the files (one never reached the judge)
+    assert train.recalled_min_score([(scores, labels, 5, 0.6)]) == 75  # 3 of 5 from 75 down
+    assert train.recalled_min_score([(scores, labels, 5, 0.8)]) == 65
+    assert train.recalled_min_score([(scores, labels, 4, 0.5), (scores, labels, 5, 0.8)]) == 65
+    assert train.recalled_min_score([(scores, labels, 5, 0.2)]) == train.MAX_MIN_SCORE  # capped
+    assert train.recalled_min_score([(scores, labels, 5, 0.9)]) == 0  # never: the rule defers to the rest

@@ -1,6 +1,7 @@
 """Why a verdict came out as it did, in a few lines for a maintainer (``spasibo detect --explain TEXT``):
 the verdict, every phrase the finder found with every rule that fired on it, the judge's two scores
-against their thresholds, and the features that pushed the built-in judge most."""
+against their thresholds, how the built-in judge shares the chance that it is not thanks among its reasons
+(sarcasm, negated, other), and the features that pushed it most."""
 
 from __future__ import annotations
 
@@ -43,6 +44,11 @@ def explain(text: str, detector: GratitudeDetector) -> str:
         f"closing {100 * judgement.closing:.1f} (min {closing_min:g})"
     )
     if isinstance(judge, LinearJudge):
+        if len(judge.model.reasons) > 1:
+            shares = ", ".join(
+                f"{reason} {share:.2f}" for reason, share in judge.reason_shares(candidate).items()
+            )
+            lines.append(f"  if not thanks, why: {shares}")
         for head, pushes in judge.explain(candidate, TOP_FEATURES).items():
             listed = ", ".join(f"{feature} {weight:+.2f}" for feature, weight in pushes)
             lines.append(f"  pushing {head}: {listed}")

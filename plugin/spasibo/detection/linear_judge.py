@@ -138,6 +138,15 @@ class LinearModel:
         scale = self.scale
         return tuple(unit / scale for unit in unpack(packed, self.fields))
 
+    def raw_scores(self, packed: int) -> tuple[float, float]:
+        """The two heads' scores before calibration from a packed sum (biases included): the log odds of
+        sincere gratitude against every reason, and closing's field."""
+        scale = self.scale
+        *reasons, closing = unpack(packed, len(self.reasons) + 1)
+        if len(reasons) == 1:
+            return -reasons[0] / scale, closing / scale
+        return log_odds([unit / scale for unit in reasons]), closing / scale
+
     @property
     def weights(self) -> dict[str, tuple[float, ...]]:
         """Every feature's weights, one per field (each reason, then closing), by the name the model file
@@ -346,6 +355,7 @@ class LinearJudge:
         word_sums = self._word_sums
         if word_sums is None:
             word_sums = self._word_sums = _WordSums(model)
+        for_gratitude, for_closing = model.calibration
         self._lookups = lookups = (
             model.config,
             model.bias,  # every field's bias, the sum's start
@@ -353,6 +363,9 @@ class LinearJudge:
             model.bigrams.get,
             model.summed.get,
             word_sums.__getitem__,
+            model.raw_scores,
+            for_gratitude.probability,
+            for_closing.probability,
         )
         return lookups
 
@@ -362,12 +375,11 @@ class LinearJudge:
 
     def raw_scores(self, candidate: Candidate) -> tuple[float, float]:
         """The two heads' scores before calibration: the log odds of sincere gratitude, closing's sum."""
-        *differences, closing = self.field_sums(candidate)
-        return log_odds(differences), closing
+        return self.model.raw_scores(self._packed_sum(candidate, self._lookups or self._lookups_of_model()))
 
     def _packed_sum(self, candidate: Candidate, lookups: _Lookups) -> int:
         """Every field's raw sum, packed."""
-        config, total, unigram, bigram, finder, word_sum = lookups
+        config, total, unigram, bigram, finder, word_sum, *_ = lookups
         unigrams, bigrams, finder_features, words = candidate_features(candidate, config)
         # Every field at once, exactly (whole numbers). Features the model lacks (None) and weights of zero
         # are left out. Plain loops: for a few dozen features they take less time than ``reduce`` over
@@ -387,9 +399,9 @@ class LinearJudge:
         return total
 
     def __call__(self, candidate: Candidate) -> Judgement:
-        gratitude_raw, closing_raw = self.raw_scores(candidate)
-        model = self.model
-        for_gratitude, for_closing = model.calibration
+        lookups = self._lookups or self._lookups_of_model()
+        *_, raw_scores, gratitude_probability, closing_probability = lookups
+        gratitude_raw, closing_raw = raw_scores(self._packed_sum(candidate, lookups))
         # what ``Judgement(...)`` builds, with its fields set at once (a frozen dataclass's ``__init__`` sets
         # each through ``object.__setattr__``)
         judgement: Judgement = _new_object(Judgement)
@@ -397,8 +409,8 @@ class LinearJudge:
             judgement,
             "__dict__",
             {
-                "gratitude": for_gratitude.probability(gratitude_raw),
-                "closing": for_closing.probability(closing_raw),
+                "gratitude": gratitude_probability(gratitude_raw),
+                "closing": closing_probability(closing_raw),
                 "judge": JUDGE_NAME,
                 "rule": None,
             },
@@ -440,8 +452,9 @@ class LinearJudge:
         }
 
 
-# what ``LinearJudge`` reads of its model per candidate: the feature settings, the packed biases and the
-# weight lookups (unigrams, bigrams, the finder's features, a word's own sum)
+# what ``LinearJudge`` reads of its model per candidate: the feature settings, the packed biases, the weight
+# lookups (unigrams, bigrams, the finder's features, a word's own sum), the raw scores of a packed sum and
+# the two calibrations
 _Lookups = tuple[
     FeatureConfig,
     int,
@@ -449,6 +462,9 @@ _Lookups = tuple[
     Callable[[tuple[str, str]], "int | None"],
     Callable[[str], "int | None"],
     Callable[[str], int],
+    Callable[[int], tuple[float, float]],
+    Callable[[float], float],
+    Callable[[float], float],
 ]
 
 
