@@ -9,12 +9,19 @@ file pooled (the part of the name after the first ``_``: ``f1_day.tsv`` is a ``d
 together. A change counts as a drop only when its whole interval is below zero, a gain only when it is above:
 a file of 300 lines resolves one line as 0.3 %, and a rule of one condition per file and figure fails a better
 judge on chance alone (docs/detection.md, "Frozen test set").
+
+A candidate that changes the finder or the rules is compared with ``--baseline-checkout DIR`` (a worktree of
+the shipped commit: ``git worktree add --detach DIR main``): the baseline is then judged there, by that
+checkout's own code and shipped weights, in a separate interpreter, and only the candidate by this checkout.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from spasibo.detection.detector import GratitudeDetector
+from spasibo.detection.linear_judge import MODEL_RESOURCE
 from training.corpora import FROZEN, Line, read_lines
 from training.evaluate import corpus_files
 from training.judges import MODEL_FILE, detector_of
@@ -58,14 +66,56 @@ class Change:
         return "drop" if self.high < 0 else "gain" if self.low > 0 else "same"
 
 
-def judge_file(lines: Sequence[Line], detectors: tuple[GratitudeDetector, GratitudeDetector]) -> Judged:
-    """Both detectors' verdicts on every line."""
-    baseline, candidate = ([detector.detect(line.text) for line in lines] for detector in detectors)
+Said = list[tuple[bool, bool]]  # a judge's (gratitude, closing) on every line of a file
+
+
+def verdicts(lines: Sequence[Line], detector: GratitudeDetector) -> Said:
+    """One detector's gratitude and closing on every line."""
+    return [(v.gratitude, v.closing) for v in (detector.detect(line.text) for line in lines)]
+
+
+# what ``verdicts_in_checkout`` runs there: argv[1] a JSON list of the model file, the thresholds or null, and
+# the files; prints {file name: [[gratitude, closing], ...]}
+_IN_CHECKOUT = """
+import json, sys
+from pathlib import Path
+from training.corpora import read_lines
+from training.judges import detector_of
+model, min_score, files = json.loads(sys.argv[1])
+detector = detector_of(json.loads(Path(model).read_text(encoding="utf-8")), min_score)
+said = {}
+for f in files:
+    judged = (detector.detect(line.text) for line in read_lines(Path(f)))
+    said[Path(f).name] = [[v.gratitude, v.closing] for v in judged]
+print(json.dumps(said))
+"""
+
+
+def verdicts_in_checkout(
+    checkout: Path, model: Path, files: Sequence[Path], min_score: float | None
+) -> dict[str, Said]:
+    """Every line's verdicts by another checkout's finder, rules and judge code with ``model``'s weights, run
+    by this interpreter with that checkout first on the path."""
+    path = os.pathsep.join([str(checkout / "plugin"), str(checkout)])
+    arguments = json.dumps([str(model.resolve()), min_score, [str(f.resolve()) for f in files]])
+    done = subprocess.run(
+        [sys.executable, "-c", _IN_CHECKOUT, arguments],
+        cwd=checkout,
+        env={**os.environ, "PYTHONPATH": path},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return {name: [(bool(g), bool(c)) for g, c in said] for name, said in json.loads(done.stdout).items()}
+
+
+def judged_file(lines: Sequence[Line], baseline: Said, candidate: Said) -> Judged:
+    """Both judges' verdicts on every line, paired."""
     return Judged(
         np.array([line.thanks for line in lines]),
         np.array([line.closing for line in lines]),
-        (np.array([v.gratitude for v in baseline]), np.array([v.gratitude for v in candidate])),
-        (np.array([v.closing for v in baseline]), np.array([v.closing for v in candidate])),
+        (np.array([g for g, _ in baseline]), np.array([g for g, _ in candidate])),
+        (np.array([c for _, c in baseline]), np.array([c for _, c in candidate])),
     )
 
 
@@ -147,17 +197,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.compare", description=__doc__)
     parser.add_argument("candidate", type=Path, help="the candidate's model file (make model's output)")
     parser.add_argument("targets", nargs="*", type=Path, help=f"TSV files or folders (default {FROZEN})")
-    parser.add_argument("--baseline", type=Path, default=MODEL_FILE, help="the model to compare with")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="the model to compare with (default: the shipped one, or the checkout's)",
+    )
+    parser.add_argument(
+        "--baseline-checkout",
+        type=Path,
+        help="judge the baseline by this checkout's own code (a worktree of the shipped commit), for a "
+        "candidate that changes the finder or the rules",
+    )
     parser.add_argument(
         "--min-score",
         type=float,
         help="judge both at this gratitude threshold (a rule's min_score) instead of each model's default",
     )
     args = parser.parse_intermixed_args(argv)
-    payloads = [json.loads(path.read_text(encoding="utf-8")) for path in (args.baseline, args.candidate)]
-    detectors = (detector_of(payloads[0], args.min_score), detector_of(payloads[1], args.min_score))
+    checkout = args.baseline_checkout
+    baseline = args.baseline or (checkout / "plugin" / "spasibo" / MODEL_RESOURCE if checkout else MODEL_FILE)
+    paths = corpus_files(args.targets or [FROZEN])
+    candidate = detector_of(json.loads(args.candidate.read_text(encoding="utf-8")), args.min_score)
+    if checkout:
+        before = verdicts_in_checkout(checkout, baseline, paths, args.min_score)
+    else:
+        judge = detector_of(json.loads(baseline.read_text(encoding="utf-8")), args.min_score)
+        before = {path.name: verdicts(read_lines(path), judge) for path in paths}
     files = {
-        path.name: judge_file(read_lines(path), detectors) for path in corpus_files(args.targets or [FROZEN])
+        path.name: judged_file(lines, before[path.name], verdicts(lines, candidate))
+        for path, lines in ((path, read_lines(path)) for path in paths)
     }
     result = compare(files)
     print(format_table(result))

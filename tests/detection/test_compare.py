@@ -63,3 +63,29 @@ def test_both_judges_are_compared_at_a_rules_min_score(small_day, capsys):
     # the sarcastic "ну спасибо, опять перенесли" scores about 11: at min_score 5 both judges heart it
     assert compare.main([str(compare.MODEL_FILE), str(day), "--min-score", "5"]) == 0
     assert "| day | precision | 0.500 | 0.500 |" in capsys.readouterr().out
+
+
+def test_a_baseline_is_judged_by_its_own_checkout(small_day, capsys, tmp_path):
+    """With ``--baseline-checkout`` the baseline runs on that checkout's code: a checkout whose judge gives
+    every candidate the probability 1 hearts the sarcastic line that this checkout's judge does not, so the
+    candidate (the same weights here) shows the precision that checkout lost."""
+    import shutil
+    from pathlib import Path
+
+    root = Path(compare.__file__).resolve().parent.parent
+    checkout = tmp_path / "checkout"
+    skip = shutil.ignore_patterns("data", "__pycache__")
+    shutil.copytree(root / "training", checkout / "training", ignore=skip)
+    shutil.copytree(
+        root / "plugin" / "spasibo",
+        checkout / "plugin" / "spasibo",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    judge = checkout / "plugin" / "spasibo" / "detection" / "linear_judge.py"
+    signature = "def probability(self, raw: float) -> float:\n"
+    source = judge.read_text(encoding="utf-8")
+    assert signature in source
+    judge.write_text(source.replace(signature, signature + "        return 1.0\n"), encoding="utf-8")
+    day = small_day("f1_day.tsv")
+    assert compare.main([str(compare.MODEL_FILE), str(day), "--baseline-checkout", str(checkout)]) == 0
+    assert "| day | precision | 0.500 | 1.000 |" in capsys.readouterr().out
