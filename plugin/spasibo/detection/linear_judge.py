@@ -142,9 +142,7 @@ class LinearModel:
         """The two heads' scores before calibration from a packed sum (biases included): the log odds of
         sincere gratitude against every reason, and closing's field."""
         scale = self.scale
-        *reasons, closing = unpack(packed, len(self.reasons) + 1)
-        if len(reasons) == 1:
-            return -reasons[0] / scale, closing / scale
+        *reasons, closing = unpack(packed, self.fields)
         return log_odds([unit / scale for unit in reasons]), closing / scale
 
     @property
@@ -173,6 +171,7 @@ class LinearModel:
             )
         try:
             gratitude, closing = payload["heads"][GRATITUDE], payload["heads"][CLOSING]
+            negated: tuple[str, ...] = ()  # fields whose stored weights are the reason's with the sign turned
             if version == FORMAT:
                 reasons = tuple(map(str, payload["reasons"]))
                 if not reasons or len(set(reasons)) != len(reasons) or CLOSING in reasons:
@@ -180,17 +179,16 @@ class LinearModel:
                 gratitude_bias = [float(b) for b in gratitude["bias"]]
                 if len(gratitude_bias) != len(reasons):
                     raise ValueError(f"{len(gratitude_bias)} gratitude biases for {len(reasons)} reasons")
-                signs = [1] * len(reasons)
+                fields = [*reasons, CLOSING]
             else:
-                reasons, gratitude_bias, signs = (BINARY_REASON,), [-float(gratitude["bias"])], [1]
+                reasons, gratitude_bias = (BINARY_REASON,), [-float(gratitude["bias"])]
+                fields, negated = [GRATITUDE, CLOSING], (GRATITUDE,)
             if version == 1:
                 scale = _FORMAT_1_SCALE
                 unigrams, bigrams, summed = _tables_of_format_1(gratitude["weights"], closing["weights"])
             else:
                 scale = payload["weights"]["scale"]
-                fields = [*reasons, CLOSING] if version == FORMAT else [GRATITUDE, CLOSING]
-                signs = [-1] if version == 2 else signs
-                unigrams, bigrams, summed = _tables(payload["weights"], fields, [*signs, 1])
+                unigrams, bigrams, summed = _tables(payload["weights"], fields, negated)
             biases = [round(b * scale) for b in [*gratitude_bias, float(closing["bias"])]]
             return cls(
                 FeatureConfig(**payload["features"]),
@@ -256,9 +254,9 @@ def weights_json(fields: dict[str, dict[str, float]], scale: int) -> dict[str, A
     }
 
 
-def _tables(layout: dict[str, Any], fields: list[str], signs: list[int]) -> _Tables:
-    """The lookup tables of format 2 or 3's weights, each feature's fields (times their ``signs``) packed,
-    built in C: no Python code runs per feature."""
+def _tables(layout: dict[str, Any], fields: list[str], negated: tuple[str, ...]) -> _Tables:
+    """The lookup tables of format 2 or 3's weights, each feature's ``fields`` packed (those ``negated``
+    with their sign turned), built in C: no Python code runs per feature."""
     scale = layout["scale"]
     if type(scale) is not int or scale <= 0:
         raise ValueError(f"scale must be a positive whole number, not {scale!r}")
@@ -274,11 +272,13 @@ def _tables(layout: dict[str, Any], fields: list[str], signs: list[int]) -> _Tab
     at = items.__getitem__
     _length(named, "names", *fields)
     return (
-        dict(zip(islice(items, count), _packed(unigram, fields, signs), strict=True)),
+        dict(zip(islice(items, count), _packed(unigram, fields, negated), strict=True)),
         dict(
-            zip(zip(map(at, left), map(at, right), strict=True), _packed(bigram, fields, signs), strict=True)
+            zip(
+                zip(map(at, left), map(at, right), strict=True), _packed(bigram, fields, negated), strict=True
+            )
         ),
-        dict(zip(map(intern, named["names"]), _packed(named, fields, signs), strict=True)),
+        dict(zip(map(intern, named["names"]), _packed(named, fields, negated), strict=True)),
     )
 
 
@@ -290,14 +290,12 @@ def _length(part: dict[str, Any], *keys: str) -> int:
     return lengths[keys[0]]
 
 
-def _packed(part: dict[str, Any], fields: list[str], signs: list[int]) -> Iterator[int]:
-    """Each feature's fields (whole numbers, times their signs) packed into one integer, in C."""
-    for units in (part[name] for name in fields):
-        if any(type(unit) is not int for unit in units):
-            raise TypeError("a weight is not a whole number")
+def _packed(part: dict[str, Any], fields: list[str], negated: tuple[str, ...]) -> Iterator[int]:
+    """Each feature's fields (whole numbers; those ``negated`` with their sign turned) packed into one
+    integer, in C. A weight that is not a whole number fails the shift: ``TypeError``."""
     packed: Iterable[int] = repeat(0)
-    for at, (name, sign) in enumerate(zip(fields, signs, strict=True)):
-        units = part[name] if sign > 0 else map(neg, part[name])
+    for at, name in enumerate(fields):
+        units = map(neg, part[name]) if name in negated else part[name]
         packed = map(add, packed, map(lshift, units, repeat(at * FIELD_BITS)))
     return iter(packed)
 
