@@ -217,15 +217,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     checkout = args.baseline_checkout
     baseline = args.baseline or (checkout / "plugin" / "spasibo" / MODEL_RESOURCE if checkout else MODEL_FILE)
     paths = corpus_files(args.targets or [FROZEN])
+    lines = {path.name: read_lines(path) for path in paths}
     candidate = detector_of(json.loads(args.candidate.read_text(encoding="utf-8")), args.min_score)
     if checkout:
         before = verdicts_in_checkout(checkout, baseline, paths, args.min_score)
     else:
         judge = detector_of(json.loads(baseline.read_text(encoding="utf-8")), args.min_score)
-        before = {path.name: verdicts(read_lines(path), judge) for path in paths}
+        before = {name: verdicts(file_lines, judge) for name, file_lines in lines.items()}
     files = {
-        path.name: judged_file(lines, before[path.name], verdicts(lines, candidate))
-        for path, lines in ((path, read_lines(path)) for path in paths)
+        name: judged_file(file_lines, before[name], verdicts(file_lines, candidate))
+        for name, file_lines in lines.items()
     }
     result = compare(files)
     print(format_table(result))
