@@ -23,6 +23,7 @@ from spasibo.detection.settings import DetectorSettings
 from spasibo.phrases.pack import PhrasePack, VetoPosition, VetoRule, VetoScope
 
 QUOTED = "quoted"
+QUOTED_MESSAGE = "quoted_message"
 ASKED_BACK = "asked_back"
 BRAND_NAME = "brand_name"
 SCARE_QUOTES = "scare_quotes"
@@ -72,10 +73,10 @@ class RuleHit:
     message_wide: bool = False
 
 
-_QUOTED_HIT = RuleHit(QUOTED, "reported", hard=True)
-_QUOTED_MESSAGE_HIT = RuleHit(QUOTED, "reported", hard=False)
+_QUOTED_HIT = RuleHit(QUOTED, "reported", hard=False)
+_QUOTED_MESSAGE_HIT = RuleHit(QUOTED_MESSAGE, "reported", hard=False)
 _QUOTED_NAME_WORDS = 4  # a quotation this short is a name or an inscription; a longer one a forwarded message
-_ASKED_BACK_HIT = RuleHit(ASKED_BACK, "question", hard=True)
+_ASKED_BACK_HIT = RuleHit(ASKED_BACK, "question", hard=False)
 _BRAND_NAME_HIT = RuleHit(BRAND_NAME, "lookalike", hard=True)
 _SCARE_QUOTES_HIT = RuleHit(SCARE_QUOTES, "sarcasm", hard=False)
 
@@ -134,7 +135,7 @@ class Vetoes:
                 found.extend(_data_hits(rules, sorted(mentioned), match, context))
         if context.quotes:
             quoted = context.quote_words(match.span)
-            if quoted:  # a forwarded message may pass thanks on: only a short quotation vetoes
+            if quoted:  # a short quotation is a name or an inscription, a longer one a forwarded message
                 found.append(_QUOTED_HIT if quoted <= _QUOTED_NAME_WORDS else _QUOTED_MESSAGE_HIT)
             if self._scare_quotes and context.scare_quoted_after(match.last, _SCARE_QUOTE_WINDOW_WORDS):
                 found.append(_SCARE_QUOTES_HIT)
