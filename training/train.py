@@ -532,6 +532,7 @@ def _build() -> tuple[dict[str, Any], dict[str, Any]]:
         "gratitude_threshold": {
             "f1_rule": f1_rule["gratitude"],
             **{kind + "_precision": wanted for kind, wanted in sorted(PRECISION_FLOORS.items())},
+            **{kind + "_recall": wanted for kind, wanted in sorted(RECALL_FLOORS.items())},
         },
         "weights_kept": {name: len(kept) for name, kept in shipped.items()},
     }
