@@ -2,9 +2,10 @@
 
 Most rules are data (``[[vetoes]]`` in the phrase files: negation, promised thanks, questions about
 thanks, inscriptions); a few depend on the text's shape and live here: a phrase inside quotation marks is
-someone else's words (``quoted``), a phrase that is itself the question (``asked_back``: "Спасибо? За что?"),
-a capitalised Latin word right after a Russian word is a name (``brand_name``: "конфет Merci"), and one
-lower-case word in quotes after the thanks mocks it (``scare_quotes``). A *hard* rule vetoes the phrase; a
+someone else's words (``quoted``; ``quoted_message`` in a longer quotation, a forwarded message), a phrase
+that is itself the question (``asked_back``: "Спасибо? За что?"), a capitalised Latin word right after a
+Russian word is a name (``brand_name``: "конфет Merci"), and one lower-case word in quotes after the thanks
+mocks it (``scare_quotes``). A *hard* rule vetoes the phrase; a
 soft one is only a feature of the trained judge. A pack's rules apply only to messages in its script (a
 Russian message is never vetoed by English cues).
 """
