@@ -27,7 +27,7 @@ LOSS_TOLERANCE = 0.0005
 # t1–t184 with the multinomial gratitude head; the weakest: t139's food-marketplace courier pairs, round 14,
 # whose irony lies in what arrived, 0.70 precision; t136's online-psychologist pairs, gentle and long on both
 # halves, 0.75 recall, 0.79 F1 and 0.72 closing), and all sources together (precision 0.930 on t1–t184: the
-# thirty-seven pair files of rounds 12 to 21 are half insincere). The gratitude scores are calibrated on the
+# thirty-five pair files of rounds 12 to 21 are half insincere). The gratitude scores are calibrated on the
 # sources written at real proportions, so over all sources, a third of whose thanks-like lines the hard-case
 # writers made insincere, they are overconfident by design: ECE 0.038 (0.041 with the binary head; 0.012
 # calibrated on every source), where the real-proportion sources' own ECE fell (frozen: 0.012 -> 0.004)
