@@ -5,9 +5,9 @@ thanks, inscriptions); a few depend on the text's shape and live here: a phrase 
 someone else's words (``quoted``; ``quoted_message`` in a longer quotation, a forwarded message), a phrase
 that is itself the question (``asked_back``: "Спасибо? За что?"), a capitalised Latin word right after a
 Russian word is a name (``brand_name``: "конфет Merci"), and one lower-case word in quotes after the thanks
-mocks it (``scare_quotes``). A *hard* rule vetoes the phrase; a
-soft one is only a feature of the trained judge. A pack's rules apply only to messages in its script (a
-Russian message is never vetoed by English cues).
+mocks it (``scare_quotes``). A *hard* rule vetoes the phrase; a soft one is only a feature of the trained
+judge. A pack's rules apply only to messages in its script (a Russian message is never vetoed by English
+cues).
 """
 
 from __future__ import annotations
