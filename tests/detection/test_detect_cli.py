@@ -93,12 +93,6 @@ def test_explain_names_the_phrase_the_rules_and_what_pushed_the_judge():
     assert [part.split()[0] for part in why.split("why:")[1].split(",")] == ["sarcasm", "negated", "other"]
 
 
-def test_explain_names_a_rule_that_reads_the_whole_message():
-    out = spasibo("detect", "--explain", "перезвоните мне 🙏").stdout
-    assert "rules on the whole message: weak_with_request (soft)" in out
-    assert "judge linear: gratitude" in out
-
-
 def test_explain_says_when_a_hard_rule_decided_without_the_judge():
     out = spasibo("detect", "--explain", "даже спасибо не сказали").stdout
     assert "rule=ru.negated" in out

@@ -34,10 +34,8 @@ GRATITUDE = "gratitude"
 TRUNCATED = "truncated"
 JUDGE_REJECTED = "judge"  # the reason when the judge found the thanks insincere
 WEAK_ALONE = "weak"  # only a weak phrase (🙏) of another intent next to a request
-# only weak phrases (🙏) in a message that asks, requests or reports: 🙏 often means "please" there, but
-# not always ("Кран поменяли 🙏"), so the judge weighs it (a hard veto until session 20: in training it
-# decided 459 lines alone, 15 of them sincere)
-_WEAK_WITH_REQUEST = RuleHit("weak_with_request", WEAK_ALONE, hard=False)
+# only weak phrases (🙏) in a message that asks or requests: 🙏 means "please" there
+_WEAK_WITH_REQUEST = RuleHit("weak_with_request", WEAK_ALONE, hard=True)
 _JUDGED_MATCHES = 6  # at most so many phrases of one message are checked by the rules and given to the judge
 # verdicts are frozen, so the two "nothing found" answers are built once and shared
 _NOTHING = Verdict()
@@ -180,7 +178,7 @@ class GratitudeDetector:
         outside = context.words_outside(standing)  # asked by both closing rules
         needs_reply = self._closing.needs_reply(context, standing, outside)
         if needs_reply and all(map(_IS_WEAK, standing)):
-            hits.append(_WEAK_WITH_REQUEST)
+            return standing[0], _WEAK_WITH_REQUEST
         # what ``Candidate(...)`` builds, with its fields set at once (a frozen dataclass's ``__init__`` sets
         # each through ``object.__setattr__``)
         candidate: Candidate = _new_object(Candidate)

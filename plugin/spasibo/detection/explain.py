@@ -1,7 +1,7 @@
 """Why a verdict came out as it did, in a few lines for a maintainer (``spasibo detect --explain TEXT``):
-the verdict, every phrase the finder found with every rule that fired on it (and any rule that reads the
-whole message), the judge's two scores against their thresholds, how the built-in judge shares the chance
-that it is not thanks among its reasons (sarcasm, negated, other), and the features that pushed it most."""
+the verdict, every phrase the finder found with every rule that fired on it, the judge's two scores
+against their thresholds, how the built-in judge shares the chance that it is not thanks among its reasons
+(sarcasm, negated, other), and the features that pushed it most."""
 
 from __future__ import annotations
 
@@ -37,10 +37,6 @@ def explain(text: str, detector: GratitudeDetector) -> str:
     if candidate is None:
         lines.append("judge: not asked (a hard rule decided)")
         return "\n".join(lines)
-    on_phrases = {hit.id for _, hits in found for hit in hits}
-    on_message = sorted({hit.id for hit in candidate.hits} - on_phrases)
-    if on_message:  # rules that read the whole message, not one phrase ("weak_with_request")
-        lines.append(f"rules on the whole message: {', '.join(on_message)} (soft)")
     gratitude_min, closing_min = detector.min_scores()
     judgement = judge(candidate)
     lines.append(
