@@ -44,6 +44,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import platform
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -366,10 +367,20 @@ def fit_without(task: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
         return _fit(rows, labels, head.c, head.columns * prior)
 
 
-# set in the fitting processes before they start: BLAS and OpenMP single-threaded from their first call. A
-# limit set at run time (``threadpool_limits``) is not enough for the multinomial head: fitted in a process
-# started without these, a fold's biases moved by 0.01 and the shipped weights did not rebuild
-ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+SPAWN = multiprocessing.get_context("spawn")  # not fork: the calling process may hold threads
+# set in the processes that build and fit before they start: BLAS and OpenMP single-threaded from their first
+# call, and on x86-64 OpenBLAS's Haswell (AVX2) kernels on every CPU. A limit set at run time
+# (``threadpool_limits``) is not enough for the multinomial head: fitted in a process started without these, a
+# fold's biases moved by 0.01 and the shipped weights did not rebuild. lbfgs stops at sklearn's tolerance,
+# where the rounding of the kernels led it, and OpenBLAS picks its kernels by CPU: SkylakeX (AVX-512) on an
+# Intel Xeon, Haswell on an AMD EPYC, and the t1–t184 gratitude head built with each had biases 0.04 apart
+# (-1.304 and -1.263). Pinned to Haswell, the Xeon rebuilt the EPYC's biases to the last digit
+FIT_ENVIRONMENT = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    **({"OPENBLAS_CORETYPE": "Haswell"} if platform.machine().lower() in ("x86_64", "amd64") else {}),
+}
 
 
 @contextmanager
@@ -394,25 +405,23 @@ def fits(
     is_source: np.ndarray,
     heads: dict[str, Head],
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """``fit_without`` of every task, in ``FIT_PROCESSES`` processes started with ``ONE_THREAD`` (each fit is
-    independent and deterministic, so the result is what one process gives)."""
+    """``fit_without`` of every task, in ``FIT_PROCESSES`` processes started with ``FIT_ENVIRONMENT`` (each
+    fit is independent and deterministic, so the result is what one process gives)."""
     with (
-        _environment(ONE_THREAD),
+        _environment(FIT_ENVIRONMENT),
         ProcessPoolExecutor(
-            FIT_PROCESSES,
-            mp_context=multiprocessing.get_context("spawn"),  # not fork: the calling process may hold threads
-            initializer=_share,
-            initargs=(x, groups, is_source, heads),
+            FIT_PROCESSES, mp_context=SPAWN, initializer=_share, initargs=(x, groups, is_source, heads)
         ) as pool,
     ):
         return list(pool.map(fit_without, tasks))
 
 
 def build() -> tuple[dict[str, Any], dict[str, Any]]:
-    """The model file's content and the report: validation and cross-fitted figures, with BLAS on one thread
-    (the number of threads alone moved a cross-fitted log loss by 0.0001: 0.2648 on one, 0.2649 on CI's)."""
-    with threadpool_limits(limits=1):
-        return _build()
+    """The model file's content and the report: validation and cross-fitted figures, built in a process started
+    with ``FIT_ENVIRONMENT`` (BLAS on one thread: the number of threads alone moved a cross-fitted log loss by
+    0.0001, 0.2648 on one, 0.2649 on CI's; and the same kernels on every x86-64 CPU)."""
+    with _environment(FIT_ENVIRONMENT), ProcessPoolExecutor(1, mp_context=SPAWN) as builder:
+        return builder.submit(_build).result()
 
 
 def _build() -> tuple[dict[str, Any], dict[str, Any]]:
