@@ -417,9 +417,9 @@ def fits(
 
 
 def build() -> tuple[dict[str, Any], dict[str, Any]]:
-    """The model file's content and the report: validation and cross-fitted figures, built in a process started
-    with ``FIT_ENVIRONMENT`` (BLAS on one thread: the number of threads alone moved a cross-fitted log loss by
-    0.0001, 0.2648 on one, 0.2649 on CI's; and the same kernels on every x86-64 CPU)."""
+    """The model file's content and the report: validation and cross-fitted figures, built in a process
+    started with ``FIT_ENVIRONMENT`` (BLAS on one thread: the number of threads alone moved a cross-fitted log
+    loss by 0.0001, 0.2648 on one, 0.2649 on CI's; and the same kernels on every x86-64 CPU)."""
     with _environment(FIT_ENVIRONMENT), ProcessPoolExecutor(1, mp_context=SPAWN) as builder:
         return builder.submit(_build).result()
 
