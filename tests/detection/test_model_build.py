@@ -2,10 +2,12 @@
 ``training/data``, and the cross-fitted figures (each writer judged by a model that never saw its lines)
 stay above their floors.
 
-Exact bytes are expected on one machine; across machines (another BLAS, another scipy) the solver may end
-a hair apart, so the test allows each weight, bias and Platt parameter to differ by ``TOLERANCE`` and a
-feature to be kept on one side only when its weight is within ``TOLERANCE`` of the pruning threshold, and
-each reported figure to differ by ``FIGURE_TOLERANCE`` and each recorded log loss by ``LOSS_TOLERANCE``
+Exact bytes are expected on one machine, and on any x86-64 machine with the same libraries: ``make model``
+runs OpenBLAS's Haswell kernels whatever the CPU (``train.FIT_ENVIRONMENT``; before, an AMD EPYC rebuilt the
+gratitude biases 0.04 away from an Intel Xeon's). Across libraries (another BLAS, another scipy) the solver
+may end a hair apart, so the test allows each weight, bias and Platt parameter to differ by ``TOLERANCE``
+and a feature to be kept on one side only when its weight is within ``TOLERANCE`` of the pruning threshold,
+and each reported figure to differ by ``FIGURE_TOLERANCE`` and each recorded log loss by ``LOSS_TOLERANCE``
 (another BLAS build can move its last digit; ``make model`` holds BLAS to one thread, as the number of
 threads moved it too); the thresholds and every choice made on validation must be equal.
 """
@@ -32,10 +34,10 @@ LOSS_TOLERANCE = 0.0005
 # writers made insincere, they are overconfident by design: ECE 0.038 (0.041 with the binary head; 0.012
 # calibrated on every source), where the real-proportion sources' own ECE fell (frozen: 0.012 -> 0.004)
 WRITER_FLOORS = {"precision": 0.67, "recall": 0.74, "f1": 0.78, "closing_accuracy": 0.70}
-# three writers sit below those for reasons of their own: t45 wrote gratitude without a usual thanks word
-# (the finder proposes two thirds of its thanks, so recall 0.62); t152's airline pairs write long, formal
-# sincere thanks beside the facts of a lost bag or a cancelled flight, which the judge reads as irony (recall
-# 0.72, closing 0.69; blind, before training on them, 0.69 / 0.65); t165's car-loan pairs, most of whose sincere
+# three writers sit below those for reasons of their own: t45 wrote gratitude without a usual thanks word (the
+# finder proposes two thirds of its thanks, so recall 0.62); t152's airline pairs write long, formal sincere
+# thanks beside the facts of a lost bag or a cancelled flight, which the judge reads as irony (recall 0.72,
+# closing 0.69; blind, before training on them, 0.69 / 0.65); t165's car-loan pairs, most of whose sincere
 # thanks come with a question about rates and fees (recall 0.71, closing 0.67; blind 0.71 / 0.67)
 WRITER_EXCEPTIONS = {
     "writers/t45_no_thanks_word.tsv": {"recall": 0.57, "f1": 0.71, "closing_accuracy": 0.54},
