@@ -15,6 +15,10 @@ threads moved it too); the thresholds and every choice made on validation must b
 from __future__ import annotations
 
 import json
+import os
+import platform
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -183,3 +187,20 @@ def test_the_recall_rule_takes_the_highest_cut_every_recall_floor_allows():
     assert train.recalled_min_score([(scores, labels, 4, 0.5), (scores, labels, 5, 0.8)]) == 65
     assert train.recalled_min_score([(scores, labels, 5, 0.2)]) == train.MAX_MIN_SCORE  # capped
     assert train.recalled_min_score([(scores, labels, 5, 0.9)]) == 0  # never: the rule defers to the rest
+
+
+KERNELS = (
+    "import json, numpy, scipy.linalg, threadpoolctl; print(json.dumps(sorted({i.get('architecture') for i in"
+    " threadpoolctl.threadpool_info() if i['internal_api'] == 'openblas'})))"
+)
+
+
+@pytest.mark.skipif(
+    platform.machine().lower() not in ("x86_64", "amd64"), reason="the kernels are pinned on x86-64 only"
+)
+def test_the_build_environment_runs_the_same_openblas_kernels_on_any_x86_cpu():
+    """numpy's and scipy's OpenBLAS, loaded in a process started with ``FIT_ENVIRONMENT``, run the Haswell
+    kernels, whatever this CPU would pick (SkylakeX on an AVX-512 Xeon)."""
+    env = {**os.environ, **train.FIT_ENVIRONMENT}
+    out = subprocess.run([sys.executable, "-c", KERNELS], env=env, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == ["Haswell"]
