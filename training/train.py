@@ -405,14 +405,12 @@ def fits(
     is_source: np.ndarray,
     heads: dict[str, Head],
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """``fit_without`` of every task, in ``FIT_PROCESSES`` processes started with ``FIT_ENVIRONMENT`` (each
-    fit is independent and deterministic, so the result is what one process gives)."""
-    with (
-        _environment(FIT_ENVIRONMENT),
-        ProcessPoolExecutor(
-            FIT_PROCESSES, mp_context=SPAWN, initializer=_share, initargs=(x, groups, is_source, heads)
-        ) as pool,
-    ):
+    """``fit_without`` of every task, in ``FIT_PROCESSES`` processes (each fit is independent and
+    deterministic, so the result is what one process gives). Called in the process ``build`` starts, they
+    inherit its ``FIT_ENVIRONMENT``."""
+    with ProcessPoolExecutor(
+        FIT_PROCESSES, mp_context=SPAWN, initializer=_share, initargs=(x, groups, is_source, heads)
+    ) as pool:
         return list(pool.map(fit_without, tasks))
 
 
