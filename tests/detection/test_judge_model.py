@@ -168,6 +168,8 @@ def broken(change: str) -> dict[str, Any]:
         weights["scale"] = 0
     elif change == "weight":
         weights["named"]["sarcasm"][0] = "0.5"
+    elif change == "boolean weight":
+        weights["unigrams"]["closing"][0] = True
     elif change == "unigrams":
         for field in FIELDS:
             weights["unigrams"][field] += [1] * 10
@@ -189,6 +191,7 @@ def broken(change: str) -> dict[str, Any]:
         ("negative index", "malformed.*negative"),
         ("scale", "malformed.*scale"),
         ("weight", "malformed.*TypeError"),
+        ("boolean weight", "malformed.*closing weights must be whole numbers, not bool"),
         ("unigrams", "malformed.*unigram weights for"),
         ("missing", "malformed.*named"),
         ("biases", "malformed.*2 gratitude biases for 3 reasons"),

@@ -292,9 +292,14 @@ def _length(part: dict[str, Any], *keys: str) -> int:
 
 def _packed(part: dict[str, Any], fields: list[str], negated: tuple[str, ...]) -> Iterator[int]:
     """Each feature's fields (whole numbers; those ``negated`` with their sign turned) packed into one
-    integer, in C. A weight that is not a whole number fails the shift: ``TypeError``."""
+    integer, in C. A weight that is not a JSON whole number (a decimal, a string, ``true``, which Python
+    would shift as 1) is a ``TypeError``."""
     packed: Iterable[int] = repeat(0)
     for at, name in enumerate(fields):
+        kinds = set(map(type, part[name]))
+        if not kinds <= {int}:
+            wrong = sorted(kind.__name__ for kind in kinds - {int})
+            raise TypeError(f"{name} weights must be whole numbers, not {', '.join(wrong)}")
         units = map(neg, part[name]) if name in negated else part[name]
         packed = map(add, packed, map(lshift, units, repeat(at * FIELD_BITS)))
     return iter(packed)
