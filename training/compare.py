@@ -6,9 +6,12 @@ Both judges see the same lines, so their verdicts are paired line by line. A pai
 lines drawn again with replacement, the same draw for both judges, ``DRAWS`` times from a fixed seed) gives
 the candidate's change in precision, recall, F1 and closing accuracy with its 95 % interval, for each kind of
 file pooled (the part of the name after the first ``_``: ``f1_day.tsv`` is a ``day``) and for every file
-together. A change counts as a drop only when its whole interval is below zero, a gain only when it is above:
-a file of 300 lines resolves one line as 0.3 %, and a rule of one condition per file and figure fails a better
-judge on chance alone (docs/detection.md, "Frozen test set").
+together. A change counts as a drop only when its whole interval is below ``-SPREAD``, a gain only when it is
+above ``+SPREAD``: a file of 300 lines resolves one line as 0.3 %, and a rule of one condition per file and
+figure fails a better judge on chance alone; and the bootstrap measures how the lines were sampled, not how
+training spreads: two builds of the same data and code that differ only in floating-point rounding moved
+pooled figures by up to 0.002 with intervals wholly on one side of zero (docs/detection.md, "Frozen test
+set", session 21). ``--spread 0`` gives the rule of the gates before session 22.
 
 A candidate that changes the finder or the rules is compared with ``--baseline-checkout DIR`` (a worktree of
 the shipped commit: ``git worktree add --detach DIR main``): the baseline is then judged there, by that
@@ -36,6 +39,7 @@ from training.judges import MODEL_FILE, detector_of
 
 DRAWS = 2_000
 SEED = 20261206
+SPREAD = 0.002  # how far rebuilds that differ only in rounding moved a pooled figure (session 21)
 FIGURES = ("precision", "recall", "f1", "closing")
 
 
@@ -59,11 +63,12 @@ class Change:
     candidate: float
     low: float
     high: float
+    spread: float = 0.0
 
     @property
     def verdict(self) -> str:
-        """``drop``, ``gain``, or ``same`` when the interval holds zero."""
-        return "drop" if self.high < 0 else "gain" if self.low > 0 else "same"
+        """``drop`` or ``gain`` when the whole interval lies beyond the build spread, else ``same``."""
+        return "drop" if self.high < -self.spread else "gain" if self.low > self.spread else "same"
 
 
 Said = list[tuple[bool, bool]]  # a judge's (gratitude, closing) on every line of a file
@@ -148,8 +153,11 @@ def _figures(counts: np.ndarray) -> dict[str, np.ndarray]:
     return {"precision": precision, "recall": recall, "f1": f1, "closing": closing}
 
 
-def compare(files: dict[str, Judged], draws: int = DRAWS, seed: int = SEED) -> dict[str, dict[str, Change]]:
-    """Each kind of file pooled, and ``all``: every figure's change with its paired-bootstrap interval."""
+def compare(
+    files: dict[str, Judged], draws: int = DRAWS, seed: int = SEED, spread: float = 0.0
+) -> dict[str, dict[str, Change]]:
+    """Each kind of file pooled, and ``all``: every figure's change with its paired-bootstrap interval,
+    judged against ``spread``."""
     rng = np.random.default_rng(seed)
     groups: dict[str, list[str]] = {}
     for name in sorted(files):
@@ -163,12 +171,12 @@ def compare(files: dict[str, Judged], draws: int = DRAWS, seed: int = SEED) -> d
     result: dict[str, dict[str, Change]] = {}
     for group, names in groups.items():
         point = [_figures(_pooled(files, whole, names, which)) for which in (0, 1)]
-        spread = [_figures(_pooled(files, drawn, names, which)) for which in (0, 1)]
+        resampled = [_figures(_pooled(files, drawn, names, which)) for which in (0, 1)]
         result[group] = {}
         for figure in FIGURES:
-            low, high = np.percentile(spread[1][figure] - spread[0][figure], [2.5, 97.5])
+            low, high = np.percentile(resampled[1][figure] - resampled[0][figure], [2.5, 97.5])
             result[group][figure] = Change(
-                float(point[0][figure]), float(point[1][figure]), float(low), float(high)
+                float(point[0][figure]), float(point[1][figure]), float(low), float(high), spread
             )
     return result
 
@@ -213,6 +221,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=float,
         help="judge both at this gratitude threshold (a rule's min_score) instead of each model's default",
     )
+    parser.add_argument(
+        "--spread",
+        type=float,
+        default=SPREAD,
+        help=f"a change is a drop or a gain only when its whole interval lies beyond this (default {SPREAD}, "
+        "the spread of rebuilds; 0 for the rule of earlier gates)",
+    )
     args = parser.parse_intermixed_args(argv)
     checkout = args.baseline_checkout
     baseline = args.baseline or (checkout / "plugin" / "spasibo" / MODEL_RESOURCE if checkout else MODEL_FILE)
@@ -228,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         name: judged_file(file_lines, before[name], verdicts(file_lines, candidate))
         for name, file_lines in lines.items()
     }
-    result = compare(files)
+    result = compare(files, spread=args.spread)
     print(format_table(result))
     drops = [
         f"{group} {figure}"
@@ -236,7 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for figure, c in changes.items()
         if c.verdict == "drop"
     ]
-    print("drops: " + (", ".join(drops) if drops else "none"))
+    print(f"drops beyond ±{args.spread:g}: " + (", ".join(drops) if drops else "none"))
     return 1 if drops else 0
 
 

@@ -50,10 +50,20 @@ def test_kinds_are_pooled_and_a_drop_in_one_is_reported():
     assert "| day | precision |" in compare.format_table(result)
 
 
+def test_a_change_within_the_spread_of_rebuilds_is_neither_a_drop_nor_a_gain():
+    """Two builds that differ only in rounding moved pooled figures by up to 0.002 with intervals wholly on
+    one side of zero: with that spread such a change is ``same``, beyond it a drop or a gain."""
+    within = compare.Change(0.843, 0.841, -0.003, -0.0005, spread=compare.SPREAD)
+    assert within.verdict == "same"
+    assert compare.Change(0.843, 0.841, -0.003, -0.0005).verdict == "drop"
+    assert compare.Change(0.843, 0.838, -0.008, -0.0021, spread=compare.SPREAD).verdict == "drop"
+    assert compare.Change(0.843, 0.848, 0.0021, 0.008, spread=compare.SPREAD).verdict == "gain"
+
+
 def test_the_shipped_judge_against_itself_shows_no_drop(small_day, capsys):
     day = small_day("f1_day.tsv")
     assert compare.main([str(compare.MODEL_FILE), str(day)]) == 0
-    assert "drops: none" in capsys.readouterr().out
+    assert "drops beyond ±0.002: none" in capsys.readouterr().out
 
 
 def test_both_judges_are_compared_at_a_rules_min_score(small_day, capsys):
