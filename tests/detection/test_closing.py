@@ -6,14 +6,14 @@ import pytest
 
 from spasibo.detection import detect
 
-# The judges on t1–t168 (session 17's binary one, session 18's multinomial one) and on t1–t184 (session 19)
-# score these two closings of thanks plus news just over their closing thresholds: 53.8 and 51.1 against 48,
-# 53.5 and 50.6 against 49, then 56.3 and 50.2 against 48, where the t1–t154 judge gave 41.2 and 37.6 against
-# 51 (session 19's intermediate t1–t176 judge had the second right, 47.0 against 50). The guide decides both
-# (new information or a problem needs a reply), so the tests stay, as known misses: strict, so a judge that
-# gets them right again fails here until the mark goes. Over the frozen set closing accuracy held or rose each
-# time.
-KNOWN_MISS = pytest.mark.xfail(strict=True, reason="t1–t184 judge: closing score just over its threshold")
+# The judges on t1–t168 (session 17's binary one, session 18's multinomial one), on t1–t184 (session 19)
+# and on t1–t192 (session 22) score these two closings of thanks plus news just over their closing
+# thresholds: 53.8 and 51.1 against 48, 53.5 and 50.6 against 49, 56.3 and 50.2 against 48, then 56.8 and
+# 52.8 against 47, where the t1–t154 judge gave 41.2 and 37.6 against 51 (session 19's intermediate
+# t1–t176 judge had the second right, 47.0 against 50). The guide decides both (new information or a
+# problem needs a reply), so the tests stay, as known misses: strict, so a judge that gets them right
+# again fails here until the mark goes. Over the frozen set closing accuracy held or rose each time.
+KNOWN_MISS = pytest.mark.xfail(strict=True, reason="t1–t192 judge: closing score just over its threshold")
 
 
 @pytest.mark.parametrize(
